@@ -559,6 +559,16 @@ def wrap(par, width):
     return "\n".join(out)
 
 
+class LazyDict(dict):
+    """Template slots; a missing slot is made by self.lazy[key]() on first use."""
+
+    __slots__ = ("lazy",)
+
+    def __missing__(self, key):
+        v = self[key] = self.lazy[key]()
+        return v
+
+
 class Case:
     __slots__ = ("idx", "date", "year", "fname", "slug", "slug_in_fm", "title", "street",
                  "community", "committees", "comm_fm", "street_fm", "topics", "cat", "typical",
@@ -637,14 +647,23 @@ def plan_cases(n, rng):
 
 def build_case(c, cases, rng):
     """Second pass: title, remaining front matter and the Markdown body."""
-    random_, sample = rng.random, rng.sample
+    random_ = rng.random
 
-    # faster than rng.choice / rng.randint (which dominate the run time)
+    # faster than rng.choice / rng.randint / rng.sample (which dominated the run time)
     def choice(seq):
         return seq[int(random_() * len(seq))]
 
     def randint(a, b):
         return a + int(random_() * (b - a + 1))
+
+    def sample(population, k):
+        p = list(population)
+        n = len(p)
+        for i in range(k):
+            j = i + int(random_() * (n - i))
+            p[i], p[j] = p[j], p[i]
+        del p[k:]
+        return p
 
     cat = CATEGORIES[c.cat]
     depts = sample(cat["depts"], 3)
@@ -666,26 +685,35 @@ def build_case(c, cases, rng):
         unit = "区政协" + c.committees[0][0]
         tunit = "区政协" + (c.committees[0][0] if random_() < 0.5 else c.committees[0][1])
     topic = c.topics[0]
-    ctx = {
+    problems = cat["problems"]
+    measures = cat["measures"]
+    # slots that change from paragraph to paragraph: made on first use after refresh()
+    lazy = {
+        "n1": lambda: randint(2, 9),
+        "n2": lambda: randint(10, 80),
+        "n3": lambda: randint(120, 3000),
+        "pct": lambda: randint(52, 98),
+        "share": lambda: randint(18, 36),
+        "problem": lambda: choice(problems).format_map(ctx),
+        "measure": lambda: choice(measures).format_map(ctx),
+        "concern": lambda: choice(CONCERNS),
+    }
+
+    ctx = LazyDict({
         "street": street, "community": community, "place": place, "unit": unit,
         "tunit": tunit, "tplace": place if c.street else tunit, "topic": topic,
         "dept": depts[0], "dept2": depts[1], "dept3": depts[2], "year": c.year,
         "date_cn": date_cn(c.date), "source": choice(SOURCES), "chair": choice(CHAIRS),
         "other_place": choice(OTHER_PLACES), "days": randint(7, 45),
-        "n1": 3, "n2": 20, "n3": 500, "pct": 80, "k": 4,
-    }
-    problems = cat["problems"]
-    measures = cat["measures"]
+        "k": 4,
+    })
+    ctx.lazy = lazy
+    lazy_keys = tuple(lazy)
+    pop = ctx.pop
 
     def refresh():
-        ctx["n1"] = randint(2, 9)
-        ctx["n2"] = randint(10, 80)
-        ctx["n3"] = randint(120, 3000)
-        ctx["pct"] = randint(52, 98)
-        ctx["share"] = randint(18, 36)
-        ctx["problem"] = choice(problems).format_map(ctx)
-        ctx["measure"] = choice(measures).format_map(ctx)
-        ctx["concern"] = choice(CONCERNS)
+        for key in lazy_keys:
+            pop(key, None)
 
     def f(t):
         return t.format_map(ctx)
@@ -730,13 +758,6 @@ def build_case(c, cases, rng):
     def add(si, block, wrappable=True):
         sections[si].append(block)
         plain[si].append(wrappable)
-
-    def para(templates_first, middle, k):
-        refresh()
-        s = [f(choice(templates_first))] if templates_first else []
-        for t in sample(middle, min(k, len(middle))):
-            s.append(f(t))
-        return "".join(s)
 
     # 协商背景
     refresh()
@@ -803,7 +824,7 @@ def build_case(c, cases, rng):
     total = len(front_matter(c)) + sum(len(b) + 2 for s in sections for b in s)
     total += sum(len(HEADINGS[i]) + 5 for i in range(6) if sections[i])
     grow = [0, 1, 2, 2, 4] + ([5] if has_lessons else [])
-    pools = {si: sample(MORE[si], len(MORE[si])) for si in set(grow)}
+    pools = {si: sample(MORE[si], len(MORE[si])) for si in sorted(set(grow))}
     quotes = sample(QUOTES, len(QUOTES))
     while total < target:
         refresh()

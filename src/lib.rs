@@ -21,6 +21,7 @@ pub mod qr;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod session;
 pub mod slug;
 pub mod stats;
 pub mod text;

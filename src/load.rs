@@ -104,6 +104,7 @@ fn decode_or_report(rel: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<
 }
 
 /// A case file after its front matter is validated, before Markdown.
+#[derive(Debug)]
 struct Draft {
     case: Case,
     text: String,
@@ -115,11 +116,96 @@ struct Draft {
 
 /// Loads the whole site below `root`.
 pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
+    let mut cache = LoadCache::default();
+    let (site, diags, _) = load_cached(root, opts, &mut cache);
+    (site, diags)
+}
+
+/// What identifies a file's version without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp { modified: m.modified().ok(), len: m.len() })
+}
+
+/// How a case's Markdown was rendered: valid while these stay the same.
+#[derive(Debug, Clone)]
+struct RenderKey {
+    /// Unique per rendering: tells the page fingerprints the body changed.
+    version: u64,
+    slug: String,
+    /// Every `.md` link target and the URL it resolved to.
+    links: Vec<(PathBuf, Option<String>)>,
+    diags: Diagnostics,
+}
+
+/// One case file as last read: its stamp, parse result and rendering.
+#[derive(Debug)]
+struct CachedFile {
+    stamp: Option<Stamp>,
+    draft: Option<Draft>,
+    diags: Diagnostics,
+    rendered: Option<RenderKey>,
+}
+
+/// Parsed and rendered case files kept between rebuilds (`yishi serve`):
+/// a file is re-read only when its size or time changes, and re-rendered
+/// only when its text, slug or link targets change. A pure function of the
+/// files: the same files give the same site as a fresh load.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    /// Hash of site.yaml's settings and of the load options.
+    key: u64,
+    files: HashMap<PathBuf, CachedFile>,
+    next_version: u64,
+}
+
+impl LoadCache {
+    /// Gives the cases of a rendered site back to the cache (they were moved
+    /// out to build it without copying).
+    pub fn restore(&mut self, site: Site) {
+        for case in site.cases {
+            let path = PathBuf::from(&case.source);
+            if let Some(d) = self.files.get_mut(&path).and_then(|f| f.draft.as_mut()) {
+                d.case = case;
+            }
+        }
+    }
+}
+
+/// Stage timings of a load.
+pub type Timings = Vec<(&'static str, std::time::Duration)>;
+
+/// Loads the site, reusing what `cache` holds from the previous load.
+pub fn load_cached(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: &mut LoadCache,
+) -> (Option<Site>, Diagnostics, Timings) {
+    use std::hash::{Hash, Hasher};
+    use std::time::Instant;
+    let mut timings = Timings::new();
+    let t = Instant::now();
     let mut diags = Diagnostics::new();
     let Some(config) = load_config(root, opts.base_url.as_deref(), &mut diags) else {
-        return (None, diags);
+        return (None, diags, timings);
     };
     let today = opts.today.unwrap_or_else(dates::today);
+    let key = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        std::fs::read(root.join("site.yaml")).unwrap_or_default().hash(&mut h);
+        (opts.drafts, &opts.base_url, today.to_string()).hash(&mut h);
+        h.finish()
+    };
+    if cache.key != key {
+        cache.files.clear();
+        cache.key = key;
+    }
     let content = root.join("content");
     let content_canon = content.canonicalize().unwrap_or_else(|_| content.clone());
     if !content.is_dir() {
@@ -127,42 +213,63 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
             Diagnostic::error("content", 0, 0, "没有找到 content 文件夹")
                 .hint("案例放在 content/cases/ 下"),
         );
-        return (None, diags);
+        return (None, diags, timings);
     }
 
     let case_files = markdown_files(root, &content.join("cases"), &content_canon, &mut diags);
-    let loaded: Vec<(Option<Draft>, Diagnostics)> = case_files
-        .par_iter()
-        .map(|path| {
-            let mut d = Diagnostics::new();
-            let draft = read_case(root, path, &config, today, &mut d);
-            (draft, d)
+    let mut previous = std::mem::take(&mut cache.files);
+    let work: Vec<(PathBuf, Option<CachedFile>)> = case_files
+        .into_iter()
+        .map(|p| {
+            let rel = PathBuf::from(rel_str(root, &p));
+            let old = previous.remove(&rel);
+            (p, old)
         })
         .collect();
-    let mut drafts = Vec::new();
-    for (draft, d) in loaded {
-        match draft {
-            Some(dr) if dr.case.draft && !opts.drafts => {} // skipped drafts are not reported
-            Some(dr) => {
-                diags.extend(d);
-                drafts.push(dr);
+    let loaded: Vec<(PathBuf, CachedFile)> = work
+        .into_par_iter()
+        .map(|(path, old)| {
+            let now = stamp(&path);
+            let rel = PathBuf::from(rel_str(root, &path));
+            match old {
+                Some(old) if old.stamp.is_some() && old.stamp == now => (rel, old),
+                _ => {
+                    let mut d = Diagnostics::new();
+                    let draft = read_case(root, &path, &config, today, &mut d);
+                    (rel, CachedFile { stamp: now, draft, diags: d, rendered: None })
+                }
             }
-            None => diags.extend(d),
+        })
+        .collect();
+    timings.push(("read+parse", t.elapsed()));
+    let t = Instant::now();
+    // Published drafts, in file order; skipped drafts are not reported.
+    let mut entries: Vec<(PathBuf, CachedFile)> = Vec::with_capacity(loaded.len());
+    for (rel, f) in loaded {
+        let skipped = f.draft.as_ref().is_some_and(|d| d.case.draft && !opts.drafts);
+        if !skipped {
+            diags.extend(f.diags.clone());
         }
+        entries.push((rel, f));
+    }
+    let drafts_too = opts.drafts;
+    fn published(f: &CachedFile, drafts_too: bool) -> Option<&Draft> {
+        f.draft.as_ref().filter(|d| !d.case.draft || drafts_too)
     }
 
     // Slugs must be unique.
-    let mut by_slug: BTreeMap<&str, Vec<&Draft>> = BTreeMap::new();
-    for d in &drafts {
-        by_slug.entry(d.case.slug.as_str()).or_default().push(d);
+    let mut by_slug: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (_, f) in &entries {
+        if let Some(d) = published(f, drafts_too) {
+            by_slug.entry(d.case.slug.as_str()).or_default().push(d.case.source.as_str());
+        }
     }
-    for (slug, list) in &by_slug {
-        if list.len() > 1 {
-            let names: Vec<&str> = list.iter().map(|d| d.case.source.as_str()).collect();
-            for d in list {
+    for (slug, names) in &by_slug {
+        if names.len() > 1 {
+            for n in names {
                 diags.push(
                     Diagnostic::error(
-                        &d.case.source,
+                        n,
                         1,
                         1,
                         format!("网址 slug“{slug}”重复：{}", names.join(" 与 ")),
@@ -174,60 +281,85 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
     }
 
     // Topics: declared order and slugs first, then the rest by pinyin.
-    let (topics, topic_of) = build_topics(&config, &drafts, &mut diags);
-    for d in &mut drafts {
-        d.case.topics =
-            d.topic_names.iter().filter_map(|(n, _, _)| topic_of.get(n).copied()).collect();
-        d.case.topics.dedup();
-    }
+    let drafts_for_topics: Vec<&Draft> =
+        entries.iter().filter_map(|(_, f)| published(f, drafts_too)).collect();
+    let (topics, topic_of) = build_topics(&config, &drafts_for_topics, &mut diags);
 
     // Pages.
     let page_files = markdown_files(root, &content.join("pages"), &content_canon, &mut diags);
     let mut page_sources: Vec<(Page, String, usize, PathBuf)> = Vec::new();
     for path in &page_files {
-        if let Some(p) = read_page(root, path, &mut diags) {
-            if !p.1 || opts.drafts {
-                page_sources.push((p.0, p.2, p.3, path.parent().unwrap_or(root).to_path_buf()));
-            }
+        if let Some(p) = read_page(root, path, &mut diags)
+            && (!p.1 || opts.drafts)
+        {
+            page_sources.push((p.0, p.2, p.3, path.parent().unwrap_or(root).to_path_buf()));
         }
     }
 
     // Every .md that can be linked to, by its path relative to the site.
     let root_path = config.root_path();
     let mut link_map: HashMap<PathBuf, String> = HashMap::new();
-    for d in &drafts {
-        link_map.insert(
-            PathBuf::from(&d.case.source),
-            format!("{root_path}{}", routes::case(&d.case.slug)),
-        );
+    for (_, f) in &entries {
+        if let Some(d) = published(f, drafts_too) {
+            link_map.insert(
+                PathBuf::from(&d.case.source),
+                format!("{root_path}{}", routes::case(&d.case.slug)),
+            );
+        }
     }
     for (p, ..) in &page_sources {
         link_map.insert(PathBuf::from(&p.source), format!("{root_path}{}", routes::page(&p.slug)));
     }
+    timings.push(("model", t.elapsed()));
+    let t = Instant::now();
 
-    // Markdown, in parallel.
+    // Markdown, in parallel; unchanged cases keep their rendering.
     let unsafe_html = config.unsafe_html;
-    let rendered: Vec<(Draft, Diagnostics)> = drafts
-        .into_par_iter()
-        .map(|mut d| {
-            let mut diag = Diagnostics::new();
-            render_case(
-                root,
-                &content_canon,
-                &root_path,
-                &link_map,
-                unsafe_html,
-                &mut d,
-                &mut diag,
-            );
-            (d, diag)
-        })
-        .collect();
-    let mut cases = Vec::with_capacity(rendered.len());
-    for (d, diag) in rendered {
-        diags.extend(diag);
-        cases.push(d.case);
+    entries.par_iter_mut().for_each(|(_, f)| {
+        let Some(d) = f.draft.as_mut() else { return };
+        if d.case.draft && !opts.drafts {
+            return;
+        }
+        let still_valid = f.rendered.as_ref().is_some_and(|r| {
+            r.slug == d.case.slug
+                && r.links.iter().all(|(target, url)| link_map.get(target) == url.as_ref())
+        });
+        if still_valid {
+            return;
+        }
+        let mut diag = Diagnostics::new();
+        let links =
+            render_case(root, &content_canon, &root_path, &link_map, unsafe_html, d, &mut diag);
+        f.rendered = Some(RenderKey { version: 0, slug: d.case.slug.clone(), links, diags: diag });
+    });
+    let mut versions: HashMap<String, u64> = HashMap::with_capacity(entries.len());
+    for (_, f) in &mut entries {
+        if let (Some(d), Some(r)) = (&f.draft, &mut f.rendered) {
+            if r.version == 0 {
+                cache.next_version += 1;
+                r.version = cache.next_version;
+            }
+            versions.insert(d.case.source.clone(), r.version);
+        }
     }
+    for (_, f) in &entries {
+        if let (Some(_), Some(r)) = (published(f, drafts_too), &f.rendered) {
+            diags.extend(r.diags.clone());
+        }
+    }
+    let mut cases = Vec::with_capacity(entries.len());
+    for (_, f) in &mut entries {
+        let Some(d) = f.draft.as_mut() else { continue };
+        if d.case.draft && !opts.drafts {
+            continue;
+        }
+        d.case.topics =
+            d.topic_names.iter().filter_map(|(n, _, _)| topic_of.get(n).copied()).collect();
+        d.case.topics.dedup();
+        let placeholder = placeholder_case(&d.case.source, d.case.draft);
+        cases.push(std::mem::replace(&mut d.case, placeholder));
+    }
+    cache.files = entries.into_iter().collect();
     let mut pages = Vec::new();
     for (mut page, text, body_offset, dir) in page_sources {
         let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
@@ -244,7 +376,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
             &mut diags,
             &mut |_, _| None,
         );
-        page.content_html = r.html;
+        page.content_html = r.0.html;
         pages.push(page);
     }
     let mut seen_pages: BTreeMap<String, String> = BTreeMap::new();
@@ -268,14 +400,21 @@ pub fn load(root: &Path, opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
     }
 
     let intro = read_intro(root, &content_canon, &link_map, unsafe_html, &mut diags);
+    timings.push(("markdown", t.elapsed()));
     if config.strict {
         diags.escalate_strict();
     }
     if diags.has_errors() {
-        return (None, diags);
+        let site = Site::new(config, cases, topics, pages, intro);
+        cache.restore(site);
+        return (None, diags, timings);
     }
-    let site = Site::new(config, cases, topics, pages, intro);
-    (Some(site), diags)
+    let t = Instant::now();
+    let mut site = Site::new(config, cases, topics, pages, intro);
+    site.versions =
+        site.cases.iter().map(|c| versions.get(&c.source).copied().unwrap_or(0)).collect();
+    timings.push(("index", t.elapsed()));
+    (Some(site), diags, timings)
 }
 
 /// Every `.md` below `dir`, sorted; symlinks leaving content/ are refused.
@@ -364,6 +503,9 @@ fn read_case(
         Draft { case, body_offset: doc.body_offset, text: text.clone(), dir, bundle, topic_names }
     })
 }
+
+/// A value with the file line and column where it was written.
+type Located = (String, usize, usize);
 
 /// Validates one document's entries; knows where each value sits.
 struct Validator<'a> {
@@ -534,7 +676,7 @@ impl Validator<'_> {
         bundle: bool,
         dir: &Path,
         diags: &mut Diagnostics,
-    ) -> Option<(Case, Vec<(String, usize, usize)>)> {
+    ) -> Option<(Case, Vec<Located>)> {
         let errors_before = diags.counts().0;
         self.unknown_keys(CASE_KEYS, diags);
         let first_line = 2;
@@ -553,13 +695,13 @@ impl Validator<'_> {
             }
             Some(e) => {
                 let d = self.date("date", "日期", diags);
-                if let Some(d) = d {
-                    if d > today {
-                        diags.push(
-                            self.warn(e, "", format!("日期 {} 在今天之后", dates::chinese(d)))
-                                .hint("请核对年份；协商活动应已举行"),
-                        );
-                    }
+                if let Some(d) = d
+                    && d > today
+                {
+                    diags.push(
+                        self.warn(e, "", format!("日期 {} 在今天之后", dates::chinese(d)))
+                            .hint("请核对年份；协商活动应已举行"),
+                    );
                 }
                 d
             }
@@ -832,7 +974,7 @@ impl Validator<'_> {
                 _ => {}
             }
         }
-        out.sort_by(|a, b| a.date.cmp(&b.date));
+        out.sort_by_key(|a| a.date);
         out
     }
 }
@@ -931,7 +1073,7 @@ fn collect_bundle_assets(dir: &Path, assets: &mut Vec<Asset>) {
 
 fn build_topics(
     config: &Config,
-    drafts: &[Draft],
+    drafts: &[&Draft],
     diags: &mut Diagnostics,
 ) -> (Vec<Topic>, HashMap<String, usize>) {
     let mut topics: Vec<Topic> = config
@@ -994,7 +1136,7 @@ fn render_case(
     unsafe_html: bool,
     d: &mut Draft,
     diags: &mut Diagnostics,
-) {
+) -> Vec<(PathBuf, Option<String>)> {
     let rel_dir = d.dir.strip_prefix(root).unwrap_or(&d.dir).to_path_buf();
     let case_url = format!("{root_path}{}", routes::case(&d.case.slug));
     let bundle = d.bundle;
@@ -1026,11 +1168,12 @@ fn render_case(
         }
     }
     if d.case.summary.is_empty() {
-        d.case.summary = default_summary(&r.plain);
+        d.case.summary = default_summary(&r.0.plain);
     }
     privacy::scan(&d.case.source, &d.text, d.body_offset, diags);
-    d.case.content_html = r.html;
-    d.case.plain = r.plain;
+    d.case.content_html = r.0.html;
+    d.case.plain = r.0.plain;
+    r.1
 }
 
 /// The first ~100 characters of the text, cut at a sentence end if one is near.
@@ -1064,15 +1207,20 @@ fn render_body(
     unsafe_html: bool,
     diags: &mut Diagnostics,
     asset: &mut dyn FnMut(&str, LinkKind) -> Option<String>,
-) -> markdown::Rendered {
+) -> (markdown::Rendered, Vec<(PathBuf, Option<String>)>) {
     let body = &text[body_offset..];
     let asset = std::cell::RefCell::new(asset);
+    let links = std::cell::RefCell::new(Vec::new());
     let resolve = |target: &str, kind: LinkKind| -> Resolved {
         match kind {
             LinkKind::Markdown => {
                 let joined = normalize(&rel_dir.join(target));
-                match joined.and_then(|j| link_map.get(&j)) {
-                    Some(url) => Resolved::Url(url.clone()),
+                let url = joined.as_ref().and_then(|j| link_map.get(j)).cloned();
+                if let Some(j) = joined {
+                    links.borrow_mut().push((j, url.clone()));
+                }
+                match url {
+                    Some(url) => Resolved::Url(url),
                     None => Resolved::Missing,
                 }
             }
@@ -1116,7 +1264,7 @@ fn render_body(
             diags.push(d.source(src));
         }
     }
-    r
+    (r, links.into_inner())
 }
 
 /// Lexically resolves `.` and `..`; `None` if it climbs above the start.
@@ -1210,7 +1358,7 @@ fn read_intro(
         diags,
         &mut |_, _| None,
     );
-    Intro { title, html: r.html }
+    Intro { title, html: r.0.html }
 }
 
 #[cfg(test)]

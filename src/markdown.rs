@@ -183,11 +183,10 @@ pub fn render(
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((_, target, alt, range)) = image.take() {
-                    if alt.trim().is_empty() {
-                        problems
-                            .push(Problem { range, kind: ProblemKind::ImageWithoutAlt { target } });
-                    }
+                if let Some((_, target, alt, range)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    problems.push(Problem { range, kind: ProblemKind::ImageWithoutAlt { target } });
                 }
                 events.push(Event::End(TagEnd::Image));
             }
@@ -208,8 +207,31 @@ pub fn render(
             other => events.push(other),
         }
     }
+    // The page title is the only <h1>: a body that uses `#` is shifted down a level.
+    let shift = events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let events = events.into_iter().flat_map(|e| match e {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) if shift => {
+            vec![Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })]
+        }
+        Event::End(TagEnd::Heading(level)) if shift => {
+            vec![Event::End(TagEnd::Heading(demote(level)))]
+        }
+        // Wide tables scroll inside their own box on phones.
+        Event::Start(Tag::Table(a)) => {
+            vec![
+                Event::Html(CowStr::from("<div class=\"table-wrap\">")),
+                Event::Start(Tag::Table(a)),
+            ]
+        }
+        Event::End(TagEnd::Table) => {
+            vec![Event::End(TagEnd::Table), Event::Html(CowStr::from("</div>"))]
+        }
+        other => vec![other],
+    });
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
     if has_raw_html && !unsafe_html {
         html = SANITIZER.clean(&html).to_string();
     }
@@ -263,10 +285,10 @@ fn classify(dest: &str) -> Target<'_> {
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') || dest.contains("://") {
         return Target::Keep;
     }
-    if let Some(colon) = dest.find(':') {
-        if !dest[..colon].contains('/') {
-            return Target::Keep; // mailto:, tel:, …
-        }
+    if let Some(colon) = dest.find(':')
+        && !dest[..colon].contains('/')
+    {
+        return Target::Keep; // mailto:, tel:, …
     }
     let (path, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -282,17 +304,28 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
 }
 
 fn last_char(events: &[Event]) -> Option<char> {
@@ -367,6 +400,23 @@ mod tests {
         assert!(h.contains(r#"<h2 id="xie-shang-bei-jing">"#), "{h}");
         assert!(h.contains(r#"<h2 id="xie-shang-bei-jing-1">"#), "{h}");
         assert!(h.contains(r#"<h2 id="custom">"#), "{h}");
+    }
+
+    #[test]
+    fn demotes_body_headings_when_h1_is_used() {
+        let h = html("# 背景\n\n## 细节");
+        assert!(h.contains("<h2 id=\"bei-jing\">背景</h2>"), "{h}");
+        assert!(h.contains("<h3 id=\"xi-jie\">细节</h3>"), "{h}");
+    }
+
+    #[test]
+    fn wraps_tables_for_scrolling() {
+        let h = html("| a |\n|---|\n| 1 |\n");
+        assert!(h.starts_with("<div class=\"table-wrap\"><table>"), "{h}");
+        assert!(
+            h.trim_end().ends_with("</table>\n</div>") || h.trim_end().ends_with("</table></div>"),
+            "{h}"
+        );
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub struct Site {
     /// Newest year first.
     pub by_year: Vec<(i16, Vec<usize>)>,
     pub typical: Vec<usize>,
+    /// Per case: a number that changes whenever its rendered body changes
+    /// (set by the serve cache; 0 in a one-off build).
+    pub versions: Vec<u64>,
 }
 
 impl Site {
@@ -140,7 +143,19 @@ impl Site {
             }
         }
         let by_year = years.into_iter().rev().collect();
-        Site { config, cases, pages, intro, topics, by_street, by_committee, by_year, typical }
+        let versions = vec![0; cases.len()];
+        Site {
+            config,
+            cases,
+            pages,
+            intro,
+            topics,
+            by_street,
+            by_committee,
+            by_year,
+            typical,
+            versions,
+        }
     }
 
     /// The path prefix every URL starts with (`/yshsl/`).

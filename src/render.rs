@@ -88,7 +88,7 @@ fn template_error(e: &tera::Error, files: &[(String, String, String)]) -> Diagno
             let mut msg = e.to_string();
             let mut src = e.source();
             while let Some(s) = src {
-                msg.push_str("：");
+                msg.push('：');
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
@@ -102,10 +102,10 @@ fn template_error(e: &tera::Error, files: &[(String, String, String)]) -> Diagno
     );
     let mut d = Diagnostic::error(&display, line, col, format!("模板错误：{msg}"))
         .hint("请检查模板语法（Tera 2）；README“更换主题”一节列出了模板能用的变量");
-    if let Some(f) = found {
-        if line > 0 {
-            d = d.source(f.2.lines().nth(line - 1).unwrap_or(""));
-        }
+    if let Some(f) = found
+        && line > 0
+    {
+        d = d.source(f.2.lines().nth(line - 1).unwrap_or(""));
     }
     d
 }
@@ -288,6 +288,15 @@ pub struct Renderer<'a> {
     site_view: SiteView<'a>,
     serve_mode: bool,
     current_year: i16,
+    /// Per case: a hash of everything a list shows of it.
+    item_hashes: Vec<u64>,
+}
+
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 impl<'a> Renderer<'a> {
@@ -300,7 +309,116 @@ impl<'a> Renderer<'a> {
             base_url: &site.config.base_url,
             footer: &site.config.footer,
         };
-        Renderer { site, tera, root, items, site_view, serve_mode, current_year }
+        let item_hashes = site
+            .cases
+            .iter()
+            .map(|c| {
+                let topics: Vec<(&str, &str)> = c
+                    .topics
+                    .iter()
+                    .map(|&t| (site.topics[t].name.as_str(), site.topics[t].slug.as_str()))
+                    .collect();
+                hash_of((
+                    (&c.title, &c.slug, c.date, c.street, &c.community, &c.committees),
+                    topics,
+                    (c.typical, &c.outcome, c.closed(), c.followups.len(), &c.summary),
+                ))
+            })
+            .collect();
+        Renderer { site, tera, root, items, site_view, serve_mode, current_year, item_hashes }
+    }
+
+    /// A hash of everything `job`'s page shows, apart from the templates and
+    /// site.yaml (the caller mixes those in). Same fingerprint, same bytes.
+    pub fn fingerprint(&self, job: &Job) -> u64 {
+        let s = self.site;
+        let latest = s.cases.first().map(|c| c.date);
+        let items =
+            |list: &[usize]| -> Vec<u64> { list.iter().map(|&i| self.item_hashes[i]).collect() };
+        let term_counts = || {
+            (
+                s.by_street.iter().map(Vec::len).collect::<Vec<_>>(),
+                s.by_committee.iter().map(Vec::len).collect::<Vec<_>>(),
+                s.topics.iter().map(|t| (&t.name, &t.slug, t.cases.len())).collect::<Vec<_>>(),
+                s.by_year.iter().map(|(y, l)| (*y, l.len())).collect::<Vec<_>>(),
+            )
+        };
+        match job {
+            Job::Case(i) => {
+                let c = &s.cases[*i];
+                let neighbours = [i.checked_sub(1), Some(i + 1)]
+                    .map(|j| j.and_then(|j| s.cases.get(j)).map(|n| (&n.title, &n.slug)));
+                let followups: Vec<(jiff::civil::Date, &str)> =
+                    c.followups.iter().map(|f| (f.date, f.text.as_str())).collect();
+                hash_of((
+                    ("case", self.item_hashes[*i], s.versions.get(*i)),
+                    neighbours,
+                    (&c.participants, &c.location, &c.cover, &c.cover_alt, c.updated, followups),
+                    c.assets.iter().map(|a| &a.name).collect::<Vec<_>>(),
+                ))
+            }
+            Job::List(kind, page) => {
+                let all = self.list_cases(*kind);
+                let size = s.config.page_size;
+                let shown =
+                    all.iter().skip((page - 1) * size).take(size).copied().collect::<Vec<_>>();
+                let communities = match kind {
+                    ListKind::Street(k) => {
+                        s.by_street[*k].iter().map(|&i| &s.cases[i].community).collect::<Vec<_>>()
+                    }
+                    _ => Vec::new(),
+                };
+                let term_name = match kind {
+                    ListKind::Topic(k) => Some((&s.topics[*k].name, &s.topics[*k].slug)),
+                    _ => None,
+                };
+                let dates: Vec<jiff::civil::Date> =
+                    all.iter().take(1).map(|&i| s.cases[i].date).collect();
+                hash_of((
+                    "list",
+                    format!("{kind:?}"),
+                    page,
+                    all.len(),
+                    items(&shown),
+                    communities,
+                    term_name,
+                    dates,
+                ))
+            }
+            Job::Home => hash_of((
+                "home",
+                term_counts(),
+                items(&s.typical.iter().take(6).copied().collect::<Vec<_>>()),
+                items(&(0..s.cases.len().min(10)).collect::<Vec<_>>()),
+                (&s.intro.title, &s.intro.html, s.cases.len(), latest),
+            )),
+            Job::Terms(_) | Job::Search | Job::NotFound => {
+                hash_of((format!("{job:?}"), term_counts(), latest))
+            }
+            Job::Page(i) => {
+                let p = &s.pages[*i];
+                hash_of(("page", &p.title, &p.slug, p.updated, &p.content_html, latest))
+            }
+            Job::Stats => {
+                let facts: Vec<_> = s
+                    .cases
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.date,
+                            c.street,
+                            &c.committees,
+                            &c.topics,
+                            &c.outcome,
+                            c.followups.len(),
+                            c.closed(),
+                            c.typical,
+                        )
+                    })
+                    .collect();
+                hash_of(("stats", facts, term_counts(), self.current_year))
+            }
+        }
     }
 
     /// Every page of the site, in a stable order.
@@ -523,7 +641,10 @@ impl<'a> Renderer<'a> {
             Job::Case(i) => {
                 let c = &s.cases[*i];
                 let item = &self.items[*i];
-                let meta = self.meta(job, "case", c.title.clone(), "", &[*i]);
+                let mut meta = self.meta(job, "case", c.title.clone(), "", &[*i]);
+                let shown_date = c.updated.map_or(c.date, |u| u.max(c.date));
+                meta.updated = Some(dates::chinese(shown_date));
+                meta.updated_iso = Some(dates::iso(shown_date));
                 let crumbs = vec![
                     self.home_crumb(),
                     Crumb { title: "全部案例".into(), url: self.url("cases/") },

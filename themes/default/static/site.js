@@ -1,18 +1,14 @@
-/* yishi default theme: reading settings, copy link, read aloud, print. No framework, ES5. */
+/* yishi default theme: reading settings, copy link, read aloud, print (ES5). */
 (function () {
   "use strict";
   var d = document, html = d.documentElement;
 
   function all(sel, fn) { Array.prototype.forEach.call(d.querySelectorAll(sel), fn); }
   function save(key, val) {
-    try { if (val) { localStorage.setItem(key, val); } else { localStorage.removeItem(key); } } catch (e) { /* private mode */ }
+    try { if (val) { localStorage.setItem(key, val); } else { localStorage.removeItem(key); } } catch (e) { /* no storage */ }
   }
-  function has(c) { return (" " + html.className + " ").indexOf(" " + c + " ") >= 0; }
-  function toggle(c, on) {
-    var list = html.className.split(/\s+/).filter(function (x) { return x && x !== c; });
-    if (on) { list.push(c); }
-    html.className = list.join(" ");
-  }
+  function has(c) { return html.classList.contains(c); }
+  function toggle(c, on) { html.classList[on ? "add" : "remove"](c); }
 
   /* Text size (标准 / 大 / 特大) and high contrast, remembered in localStorage. */
   function sync() {
@@ -53,11 +49,8 @@
     var status = b.parentNode.querySelector(".copy-status");
     function done(ok) { if (status) { status.textContent = ok ? "已复制本页地址，可粘贴到微信发送。" : "复制未成功，请长按地址手动复制。"; } }
     function fallback() {
-      input.focus();
       input.select();
-      var ok = false;
-      try { ok = d.execCommand("copy"); } catch (e) { ok = false; }
-      done(ok);
+      try { done(d.execCommand("copy")); } catch (e) { done(false); }
     }
     b.addEventListener("click", function () {
       if (navigator.clipboard && window.isSecureContext) {
@@ -76,17 +69,15 @@
       label.textContent = "朗读全文";
     };
     var voice = function () {
-      var vs = synth.getVoices(), i;
-      for (i = 0; i < vs.length; i++) { if (/^zh[-_]CN/i.test(vs[i].lang)) { return vs[i]; } }
-      for (i = 0; i < vs.length; i++) { if (/^zh/i.test(vs[i].lang)) { return vs[i]; } }
-      return null;
+      var vs = synth.getVoices().filter(function (v) { return /^zh/i.test(v.lang); });
+      return vs.filter(function (v) { return /CN/i.test(v.lang); })[0] || vs[0] || null;
     };
     sp.hidden = false;
     sp.addEventListener("click", function () {
       if (on) { stop(); return; }
       var text = [];
       all("[data-speak]", function (el) { text.push(el.innerText || el.textContent); });
-      /* Short utterances: some browsers stop a long one after about 15 seconds. */
+      /* Sentence by sentence: some browsers stop one long utterance after ~15 s. */
       var parts = (text.join("。\n").match(/[^。！？；\n]+[。！？；]?/g) || []).filter(function (p) { return /\S/.test(p); });
       var v = voice();
       synth.cancel();

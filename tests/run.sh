@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of yishi: Rust unit and integration tests, then the browser
+# tests (Debian's Chromium driven by playwright-core), then a small benchmark
+# smoke run. Installs what is missing first, so it works on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (Debian package)"
+  need_root apt-get update -qq
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v node >/dev/null 2>&1; then
+  need_root apt-get update -qq
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+echo "== cargo build --release"
+cargo build --release --quiet
+
+echo "== cargo test"
+cargo test --quiet 2>&1 | tee /tmp/yishi-cargo-test.log
+grep -q "test result: FAILED" /tmp/yishi-cargo-test.log && exit 1
+
+echo "== browser tests"
+(
+  cd tests/browser
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
+  YISHI_BIN="$PWD/../../target/release/yishi" node --test --test-concurrency=1
+)
+
+echo "== benchmark smoke run (small corpus; figures are not judged here)"
+if [ -x benches/run.sh ]; then bash benches/run.sh --smoke; fi
