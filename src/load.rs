@@ -112,6 +112,8 @@ struct Draft {
     dir: PathBuf,
     bundle: bool,
     topic_names: Vec<(String, usize, usize)>,
+    /// Where the slug was written (1:1 when it comes from the file name).
+    slug_at: (usize, usize),
 }
 
 /// Loads the whole site below `root`.
@@ -258,23 +260,23 @@ pub fn load_cached(
     }
 
     // Slugs must be unique.
-    let mut by_slug: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_slug: BTreeMap<&str, Vec<(&str, (usize, usize))>> = BTreeMap::new();
     for (_, f) in &entries {
         if let Some(d) = published(f, drafts_too) {
-            by_slug.entry(d.case.slug.as_str()).or_default().push(d.case.source.as_str());
+            by_slug
+                .entry(d.case.slug.as_str())
+                .or_default()
+                .push((d.case.source.as_str(), d.slug_at));
         }
     }
-    for (slug, names) in &by_slug {
-        if names.len() > 1 {
-            for n in names {
+    for (slug, files) in &by_slug {
+        if files.len() > 1 {
+            let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+            for (n, (line, col)) in files {
+                let message = format!("网址 slug“{slug}”重复：{}", names.join(" 与 "));
                 diags.push(
-                    Diagnostic::error(
-                        n,
-                        1,
-                        1,
-                        format!("网址 slug“{slug}”重复：{}", names.join(" 与 ")),
-                    )
-                    .hint("请在其中一个文件的前置信息里写 slug: 另一个名字，或改文件名"),
+                    Diagnostic::error(n, *line, *col, message)
+                        .hint("请在其中一个文件的前置信息里写 slug: 另一个名字，或改文件名"),
                 );
             }
         }
@@ -445,8 +447,8 @@ fn markdown_files(
                     diags.push(
                         Diagnostic::error(
                             &rel,
-                            0,
-                            0,
+                            1,
+                            1,
                             "符号链接指向 content 文件夹之外或不存在的文件",
                         )
                         .hint("请把文件本身放进 content/ 文件夹"),
@@ -479,7 +481,7 @@ fn read_case(
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(&rel, 0, 0, format!("无法读取文件（{e}）")));
+            diags.push(Diagnostic::error(&rel, 1, 1, format!("无法读取文件（{e}）")));
             return None;
         }
     };
@@ -499,8 +501,20 @@ fn read_case(
         path.file_stem().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
     };
     let v = Validator { rel: &rel, text: &text, index: LineIndex::new(&text), doc: &doc };
+    let slug_at = doc.get("slug").map_or((1, 1), |e| {
+        let raw = scalar_text(&e.value).unwrap_or_default();
+        front_matter::locate(&text, &v.index, e, raw.trim())
+    });
     v.validate_case(config, today, &file_stem, bundle, &dir, diags).map(|(case, topic_names)| {
-        Draft { case, body_offset: doc.body_offset, text: text.clone(), dir, bundle, topic_names }
+        Draft {
+            case,
+            body_offset: doc.body_offset,
+            text: text.clone(),
+            dir,
+            bundle,
+            topic_names,
+            slug_at,
+        }
     })
 }
 
@@ -1168,7 +1182,7 @@ fn render_case(
         }
     }
     if d.case.summary.is_empty() {
-        d.case.summary = default_summary(&r.0.plain);
+        d.case.summary = default_summary(&r.0.lead);
     }
     privacy::scan(&d.case.source, &d.text, d.body_offset, diags);
     d.case.content_html = r.0.html;
@@ -1176,9 +1190,27 @@ fn render_case(
     r.1
 }
 
-/// The first ~100 characters of the text, cut at a sentence end if one is near.
-pub fn default_summary(plain: &str) -> String {
-    let flat: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The first ~100 characters of the text, cut at a sentence end if one is
+/// near. Lines are joined without a space between Chinese characters.
+pub fn default_summary(text: &str) -> String {
+    let mut flat = String::with_capacity(text.len().min(1200));
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        let tight = match (flat.chars().last(), line.chars().next()) {
+            (Some(a), Some(b)) => crate::text::is_cjk(a) && crate::text::is_cjk(b),
+            _ => true,
+        };
+        if !tight {
+            flat.push(' ');
+        }
+        flat.push_str(&line);
+        if flat.len() > 1200 {
+            break;
+        }
+    }
     let chars: Vec<char> = flat.chars().collect();
     if chars.len() <= 100 {
         return flat;
@@ -1372,6 +1404,10 @@ mod tests {
         assert!(s.ends_with('。'));
         assert!(s.chars().count() <= 100);
         assert_eq!(default_summary("短文本"), "短文本");
+        assert_eq!(
+            default_summary("第一段。\n第二段 with English\nand more"),
+            "第一段。第二段 with English and more"
+        );
     }
 
     #[test]

@@ -47,8 +47,10 @@ pub enum ProblemKind {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Visible text, blocks separated by newlines (search, summaries).
+    /// Visible text, blocks separated by newlines (search).
     pub plain: String,
+    /// The text of the first paragraphs, without headings (default summary).
+    pub lead: String,
     pub problems: Vec<Problem>,
 }
 
@@ -70,6 +72,8 @@ pub fn render(
     let mut events: Vec<Event> = Vec::new();
     let mut plain = String::with_capacity(body.len());
     let mut has_raw_html = false;
+    let mut lead = String::new();
+    let mut in_paragraph = false;
     let mut used_ids = HashSet::new();
     // Index in `events` of the open heading start, and its collected text.
     let mut heading: Option<(usize, String)> = None;
@@ -82,6 +86,9 @@ pub fn render(
         match event {
             Event::Text(ref t) | Event::Code(ref t) => {
                 plain.push_str(t);
+                if in_paragraph && heading.is_none() && lead.len() < 1200 {
+                    lead.push_str(t);
+                }
                 if let Some((_, h)) = &mut heading {
                     h.push_str(t);
                 }
@@ -190,12 +197,20 @@ pub fn render(
                 }
                 events.push(Event::End(TagEnd::Image));
             }
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                if !lead.is_empty() && !lead.ends_with('\n') {
+                    lead.push('\n');
+                }
+                plain.push('\n');
+                events.push(event);
+            }
             Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Item
-                | TagEnd::TableRow
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock,
+                TagEnd::Item | TagEnd::TableRow | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
             ) => {
                 plain.push('\n');
                 events.push(event);
@@ -235,7 +250,7 @@ pub fn render(
     if has_raw_html && !unsafe_html {
         html = SANITIZER.clean(&html).to_string();
     }
-    Rendered { html, plain, problems }
+    Rendered { html, plain, lead, problems }
 }
 
 fn resolve_or_report(

@@ -48,9 +48,9 @@
 //!   one-character word (a one-character query is answered from its postings
 //!   alone, no scan).
 //! - `d/ID.json`: one case: `{t: title, u: URL relative to the root, d: ISO
-//!   date, s: street index, m: community, c: committee indexes, x: text, p:
-//!   parts}`; `x` is the searchable text besides the title (summary when
-//!   hand-written, body text, facts line), stored as written. A text longer
+//!   date, s: street index, m: community, c: committee indexes, k: facts
+//!   line, x: text, p: parts}`; `x` is the hand-written summary and the body
+//!   text, stored as written. The searched text is `t \n k \n x`. A text longer
 //!   than [`PART_UNITS`] UTF-16 units continues in `d/ID-1.json`,
 //!   `d/ID-2.json`… (`p` is then the number of parts), so one huge case does
 //!   not cost a reader megabytes when its start already shows the match.
@@ -272,8 +272,8 @@ pub fn decode_postings(s: &str, n: u32) -> Option<Vec<u32>> {
 }
 
 /// The searchable text of a case besides its title: the hand-written
-/// summary, the body text and a line of facts, one per line.
-pub fn case_text(site: &Site, case: &Case) -> String {
+/// summary and the body text, then the line of facts.
+pub fn case_text(site: &Site, case: &Case) -> (String, String) {
     let mut lines: Vec<String> = Vec::new();
     let summary = case.summary.trim();
     if !summary.is_empty() && summary != crate::load::default_summary(&case.plain) {
@@ -303,12 +303,12 @@ pub fn case_text(site: &Site, case: &Case) -> String {
     facts.extend(case.participants.iter().cloned());
     facts.extend(case.location.iter().cloned());
     facts.extend(case.followups.iter().map(|f| f.text.clone()));
-    let facts: Vec<String> =
-        facts.into_iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
-    if !facts.is_empty() {
-        lines.push(facts.join(" · "));
-    }
-    lines.join("\n")
+    let facts: Vec<String> = facts
+        .into_iter()
+        .map(|f| f.split(is_space).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
+        .filter(|f| !f.is_empty())
+        .collect();
+    (lines.join("\n"), facts.join(" · "))
 }
 
 /// Distinct bigrams (packed as `c1 << 32 | c2`) and unigrams of a text,
@@ -380,6 +380,8 @@ struct DocFile<'a> {
     m: Option<&'a str>,
     #[serde(skip_serializing_if = "<[usize]>::is_empty")]
     c: &'a [usize],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    k: &'a str,
     x: &'a str,
     #[serde(skip_serializing_if = "is_one")]
     p: usize,
@@ -424,11 +426,11 @@ fn parts(text: &str) -> Vec<&str> {
 pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     let docs: Vec<&Case> = site.cases.iter().filter(|c| !c.draft).collect();
     let n = docs.len() as u32;
-    let texts: Vec<String> = docs.par_iter().map(|c| case_text(site, c)).collect();
+    let texts: Vec<(String, String)> = docs.par_iter().map(|c| case_text(site, c)).collect();
     let grams: Vec<(Vec<u64>, Vec<u32>)> = docs
         .par_iter()
         .zip(texts.par_iter())
-        .map(|(c, x)| grams(&format!("{}\n{}", c.title, x)))
+        .map(|(c, (x, k))| grams(&format!("{}\n{k}\n{x}", c.title)))
         .collect();
 
     let mut bi: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -454,7 +456,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     files.extend(b_files);
     files.extend(u_files);
 
-    for (id, (case, text)) in docs.iter().zip(&texts).enumerate() {
+    for (id, (case, (text, facts))) in docs.iter().zip(&texts).enumerate() {
         let ps = parts(text);
         let doc = DocFile {
             t: &case.title,
@@ -463,6 +465,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             s: case.street,
             m: case.community.as_deref(),
             c: &case.committees,
+            k: facts,
             x: ps[0],
             p: ps.len(),
         };
@@ -681,7 +684,8 @@ mod tests {
                 let expect: Vec<u32> = (0..3u32)
                     .filter(|&id| {
                         let c = docs[id as usize];
-                        let t = normalize(&format!("{}\n{}", c.title, case_text(&s, c)));
+                        let (x, facts) = case_text(&s, c);
+                        let t = normalize(&format!("{}\n{facts}\n{x}", c.title));
                         t.contains(k.as_str())
                     })
                     .collect();

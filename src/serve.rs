@@ -176,7 +176,7 @@ impl Server {
         }
 
         let t = Instant::now();
-        let first = session.rebuild(&[]);
+        let first = rebuild(&mut session, &[]);
         apply(&session, &shared, first, t.elapsed(), &[], &root, opts.quiet);
 
         let rebuilder = {
@@ -226,7 +226,13 @@ impl Server {
     }
 
     /// Stops watching and serving, and closes live-reload streams.
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         let _ = self.to_rebuilder.send(Msg::Stop);
         // Wake the accept loop.
@@ -237,7 +243,9 @@ impl Server {
                 IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
             });
         }
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        if self.accept.is_some() {
+            let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        }
         if let Some(t) = self.accept.take() {
             let _ = t.join();
         }
@@ -353,10 +361,29 @@ fn rebuild_loop(
         let sources: Vec<PathBuf> =
             if everything { Vec::new() } else { changed.into_iter().collect() };
         let t = Instant::now();
-        let r = session.rebuild(&sources);
+        let r = rebuild(&mut session, &sources);
         apply(&session, shared, r, t.elapsed(), &sources, root, quiet);
     }
     watcher.stop_nonblocking();
+}
+
+/// Rebuilds; a panic in the pipeline becomes an error shown like any
+/// other, so the server keeps running.
+fn rebuild(session: &mut Session, sources: &[PathBuf]) -> Rebuild {
+    let run = std::panic::AssertUnwindSafe(|| session.rebuild(sources));
+    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let mut diagnostics = crate::diagnostics::Diagnostics::new();
+        diagnostics.push(
+            Diagnostic::error("site.yaml", 0, 0, format!("yishi 内部错误（{what}）"))
+                .hint("这是 yishi 的缺陷，请把终端里的信息报告给维护者；保存文件后会重试"),
+        );
+        Rebuild { report: None, diagnostics, changed: Vec::new() }
+    })
 }
 
 /// Whether an event kind can change the site (opening or reading a file cannot).

@@ -445,6 +445,29 @@ fn deleted_case_is_gone() {
 }
 
 #[test]
+fn renamed_case_moves_to_its_new_address() {
+    let site = Site::new();
+    let serve = Serve::start(&site);
+    std::fs::rename(site.path(CASE), site.path("content/cases/2020/hongwu-zhucan.md")).unwrap();
+    serve.wait_for("/cases/hongwu-zhucan/", "renamed case", |r| r.status == 200);
+    serve.wait_for(CASE_URL, "old address", |r| r.status == 404);
+}
+
+#[test]
+fn starts_even_when_the_first_build_fails() {
+    let site = Site::new();
+    let good = site.read(CASE);
+    site.write(CASE, &good.replace("date: 2020-08-07", "date: 2020-02-30"));
+    let serve = Serve::start(&site);
+    let r = serve.get("/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("hongwu-yanglao.md:3:7"), "{}", r.text());
+    site.write(CASE, &good);
+    serve.wait_for("/", "first good build", |r| r.status == 200);
+    assert_eq!(serve.get("/style.css").status, 200);
+}
+
+#[test]
 fn broken_front_matter_shows_error_page_and_recovers() {
     let site = Site::new();
     let serve = Serve::start(&site);

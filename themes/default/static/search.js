@@ -167,7 +167,12 @@
   /** A case file, with more parts loaded until every word is found. */
   function doc(id, ws) {
     return get('d/' + id + '.json').then(function (d) {
-      if (!d.norm) d.norm = normalize(d.t + '\n' + d.x);
+      if (!d.norm) {
+        // Searched text: title, facts, text (more parts append to the text).
+        d.k = d.k || '';
+        d.off = d.t.length + d.k.length + 2;
+        d.norm = normalize(d.t + '\n' + d.k + '\n' + d.x);
+      }
       var missing = function () {
         return ws.some(function (w) { return d.norm.indexOf(w) < 0; });
       };
@@ -215,30 +220,48 @@
     var c = s.charCodeAt(i);
     return c >= 0xdc00 && c <= 0xdfff;
   }
-  /** The part of the text around the first match (or its start). */
+  /** Windows of the text around the first match of each word (at most 3),
+      else the facts line if it matches, else the start of the text. */
   function snippet(el, d, ws) {
-    var x = d.x, nx = d.norm.slice(d.t.length + 1), pos = -1, len = 0;
+    var x = d.x, nx = d.norm.slice(d.off), hits = [];
     ws.forEach(function (w) {
       var i = nx.indexOf(w);
-      if (i >= 0 && (pos < 0 || i < pos)) { pos = i; len = w.length; }
+      if (i >= 0) hits.push([i, w.length]);
     });
-    var start = 0, end;
-    if (pos < 0) {
-      end = Math.min(x.length, 100);
-    } else {
-      var ls = x.lastIndexOf('\n', pos) + 1;
-      var le = x.indexOf('\n', pos);
-      if (le < 0) le = x.length;
-      start = Math.max(ls, pos - 30);
-      end = Math.min(le, Math.max(start + 100, pos + len + 40));
+    if (!hits.length && ws.length) {
+      var nk = d.norm.slice(d.t.length + 1, d.off - 1);
+      if (ws.some(function (w) { return nk.indexOf(w) >= 0; })) return marked(el, d.k, nk, ws);
     }
-    if (start > 0 && isLow(x, start)) start--;
-    if (end < x.length && isLow(x, end)) end++;
-    var text = x.slice(start, end).replace(/\n/g, ' ');
-    var norm = nx.slice(start, end).replace(/\n/g, ' ');
-    if (start > 0 && x.charAt(start - 1) !== '\n') { text = '…' + text; norm = '…' + norm; }
-    if (end < x.length && x.charAt(end) !== '\n') { text += '…'; norm += '…'; }
-    marked(el, text, norm, ws);
+    var wins = [];
+    if (!hits.length) {
+      wins.push([0, Math.min(x.length, 100)]);
+    } else {
+      hits.sort(function (a, b) { return a[0] - b[0]; });
+      var span = hits.length > 1 ? 60 : 120;
+      hits.forEach(function (h) {
+        var ls = h[0] ? x.lastIndexOf('\n', h[0] - 1) + 1 : 0;
+        var le = x.indexOf('\n', h[0]);
+        if (le < 0) le = x.length;
+        var start = Math.max(ls, h[0] - span / 4);
+        var end = Math.min(le, Math.max(start + span, h[0] + h[1] + 10));
+        var last = wins[wins.length - 1];
+        if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+        else wins.push([start, end]);
+      });
+      wins = wins.slice(0, 3);
+    }
+    var text = '', norm = '';
+    wins.forEach(function (w) {
+      var start = w[0], end = w[1];
+      if (start > 0 && isLow(x, start)) start--;
+      if (end < x.length && isLow(x, end)) end++;
+      var pre = start > 0 && x.charAt(start - 1) !== '\n' ? '…' : '';
+      var post = end < x.length && x.charAt(end) !== '\n' ? '…' : '';
+      if (text && !pre && text.slice(-1) !== '…') pre = ' ';
+      text += pre + x.slice(start, end) + post;
+      norm += pre + nx.slice(start, end) + post;
+    });
+    marked(el, text.replace(/\n/g, ' '), norm.replace(/\n/g, ' '), ws);
   }
   function item(d, ws) {
     var li = document.createElement('li');
@@ -334,9 +357,10 @@
     busy(false);
     more.hidden = st.pos >= st.ids.length;
     say(countText(st));
-    if (added.length && !st.marked) {
+    // For the benchmark: when the first results (or the count) showed.
+    if (!st.marked && window.performance && performance.mark) {
       st.marked = true;
-      if (performance.mark) performance.mark('yishi-search-results');
+      performance.mark(added.length ? 'yishi-search-results' : 'yishi-search-done');
     }
     return added;
   }

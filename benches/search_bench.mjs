@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Search benchmark (issue 5): bytes downloaded and time to the first result
+// of /search/?q=… on a generated corpus, in Chromium via playwright-core.
+//
+//   cargo build --release
+//   (cd tests/browser && npm install)
+//   node benches/search_bench.mjs [N=10000] [--corpus DIR] [--runs 3]
+//
+// Generates the corpus with `python3 benches/gen_corpus.py N DIR` (kept in
+// $TMPDIR/yishi-search-corpus-N and reused), builds it with
+// target/release/yishi (or $YISHI_BIN), serves the output with a plain
+// static server (no compression, like `python3 -m http.server`), and for
+// each query opens the page in a fresh browser context (empty cache).
+//
+// Bytes: the sum of the response bodies of every request the page made
+// until the first result was shown (page, CSS, scripts, index parts), and
+// what gzip -6 (node's zlib, file by file) would make of the same files.
+// Time: from the end of the HTML response ("the page has loaded", first
+// result ≤ 200 ms) to the `yishi-search-results` performance mark that
+// search.js sets when it appends the first results; also from navigation
+// start. The median of the runs is printed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { launch, serveStatic } = await import(path.join(repo, 'tests', 'browser', 'helpers.mjs'));
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  if (i < 0) return dflt;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const runs = Number(opt('--runs', '3'));
+let corpus = opt('--corpus', null);
+const n = Number(args[0] || 10000);
+corpus ||= path.join(os.tmpdir(), `yishi-search-corpus-${n}`);
+
+const QUERIES = [
+  ['养老', '2 characters, frequent'],
+  ['嵌入式养老', 'phrase'],
+  ['加装电梯', 'phrase'],
+  ['夫子庙', '3 characters'],
+  ['停车', '2 characters'],
+  ['物业', '2 characters'],
+  ['梯', '1 character'],
+  ['老旧小区 加装电梯', 'two words (AND)'],
+  ['量子计算机', 'no match'],
+  ['&street=fuzimiao&year=2022', 'filters only'],
+];
+
+function yishi() {
+  if (process.env.YISHI_BIN) return process.env.YISHI_BIN;
+  return path.join(repo, 'target', 'release', 'yishi');
+}
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function kind(url) {
+  const p = new URL(url).pathname;
+  if (p.endsWith('/search/')) return 'page';
+  if (/\/search\/d\//.test(p)) return 'cases';
+  if (/\/search\/(b|u|f)\//.test(p)) return 'postings';
+  if (p.endsWith('/search/meta.json')) return 'meta';
+  return 'assets';
+}
+
+async function measure(browser, base, query) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const bodies = [];
+  let done = false;
+  page.on('response', (r) => {
+    if (done) return;
+    bodies.push(
+      r.body().then(
+        (b) => ({ url: r.url(), status: r.status(), bytes: b.length, gz: zlib.gzipSync(b, { level: 6 }).length }),
+        () => ({ url: r.url(), status: r.status(), bytes: 0, gz: 0 }),
+      ),
+    );
+  });
+  const q = query.startsWith('&') ? '?' + query.slice(1) : '?q=' + encodeURIComponent(query);
+  await page.goto(base + 'search/' + q, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.querySelector('.search-output')?.getAttribute('aria-busy') === 'false', null, {
+    timeout: 60_000,
+  });
+  done = true;
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const mark =
+      performance.getEntriesByName('yishi-search-results')[0] || performance.getEntriesByName('yishi-search-done')[0];
+    return {
+      first: mark ? mark.startTime : performance.now(),
+      found: !!mark,
+      responseEnd: nav.responseEnd,
+      dcl: nav.domContentLoadedEventEnd,
+      status: document.getElementById('search-status').textContent,
+      shown: document.querySelectorAll('#search-results > li').length,
+    };
+  });
+  const files = await Promise.all(bodies);
+  await context.close();
+  const by = {};
+  for (const f of files) by[kind(f.url)] = (by[kind(f.url)] || 0) + f.bytes;
+  return {
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    gz: files.reduce((s, f) => s + f.gz, 0),
+    requests: files.length,
+    bad: files.filter((f) => f.status !== 200).map((f) => `${f.status} ${f.url}`),
+    by,
+    afterLoad: t.first - t.responseEnd,
+    fromNav: t.first,
+    ...t,
+  };
+}
+
+// 1. Corpus.
+if (!existsSync(path.join(corpus, 'site.yaml'))) {
+  console.error(`generating ${n} cases in ${corpus} …`);
+  execFileSync('python3', [path.join(repo, 'benches', 'gen_corpus.py'), String(n), corpus], { stdio: 'inherit' });
+}
+
+// 2. Serve first (to know the port), then build with that base URL.
+const server = await serveStatic(null, '/');
+const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'yishi-search-bench-')), 'public');
+const t0 = performance.now();
+const log = execFileSync(yishi(), ['build', '--root', corpus, '--output', out, '--base-url', server.url], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+  maxBuffer: 64 << 20,
+});
+const buildMs = performance.now() - t0;
+server.setDir(out);
+const indexBytes = execFileSync('du', ['-sb', path.join(out, 'search')], { encoding: 'utf8' }).split('\t')[0];
+const indexFiles = execFileSync('find', [path.join(out, 'search'), '-type', 'f'], { encoding: 'utf8' }).trim().split('\n').length;
+console.log(`corpus: ${n} cases (${corpus})`);
+console.log(`build: ${ms(buildMs)} — ${log.trim().split('\n').pop()}`);
+console.log(`index: ${indexFiles} files, ${(indexBytes / 1048576).toFixed(1)} MB in search/`);
+console.log(`median of ${runs} runs, fresh browser cache each; budget: ≤ 300 KB, first result ≤ 200 ms after the page loaded\n`);
+
+// 3. Queries.
+const browser = await launch();
+const rows = [];
+try {
+  for (const [query, what] of QUERIES) {
+    const ms_ = [];
+    for (let i = 0; i < runs; i++) ms_.push(await measure(browser, server.url, query));
+    const r = ms_[ms_.length - 1];
+    rows.push({
+      query,
+      what,
+      result: r.status.replace(/。$/, ''),
+      requests: r.requests,
+      bytes: r.bytes,
+      gz: r.gz,
+      by: r.by,
+      afterLoad: median(ms_.map((m) => m.afterLoad)),
+      fromNav: median(ms_.map((m) => m.fromNav)),
+      bad: r.bad,
+    });
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  if (!process.argv.includes('--keep')) rmSync(path.dirname(out), { recursive: true, force: true });
+}
+
+const pad = (s, w) => String(s) + ' '.repeat(Math.max(0, w - [...String(s)].reduce((a, c) => a + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
+console.log(
+  pad('query', 28) + pad('requests', 10) + pad('bytes', 11) + pad('gzip', 10) + pad('page+assets', 13) + pad('postings', 10) +
+    pad('cases', 10) + pad('1st result', 12) + pad('(from nav)', 12) + 'shown',
+);
+for (const r of rows) {
+  console.log(
+    pad(r.query, 28) + pad(r.requests, 10) + pad(kb(r.bytes), 11) + pad(kb(r.gz), 10) +
+      pad(kb((r.by.page || 0) + (r.by.assets || 0) + (r.by.meta || 0)), 13) + pad(kb(r.by.postings || 0), 10) +
+      pad(kb(r.by.cases || 0), 10) + pad(ms(r.afterLoad), 12) + pad(ms(r.fromNav), 12) + r.result,
+  );
+  for (const b of r.bad) console.log('    ! ' + b);
+}
+const worst = rows.reduce((a, r) => (r.bytes > a.bytes ? r : a));
+const slowest = rows.reduce((a, r) => (r.afterLoad > a.afterLoad ? r : a));
+console.log(`\nmost bytes: ${worst.query} ${kb(worst.bytes)} (gzip ${kb(worst.gz)}); slowest: ${slowest.query} ${ms(slowest.afterLoad)}`);
+const over = rows.filter((r) => r.bytes > 300 * 1024 || r.afterLoad > 200);
+if (over.length) {
+  console.log('OVER BUDGET: ' + over.map((r) => r.query).join(', '));
+  process.exitCode = 1;
+}
