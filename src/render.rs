@@ -328,6 +328,31 @@ impl<'a> Renderer<'a> {
         Renderer { site, tera, root, items, site_view, serve_mode, current_year, item_hashes }
     }
 
+    /// A hash of everything the feeds, open data and sitemap show.
+    pub fn data_fingerprint(&self) -> u64 {
+        let s = self.site;
+        let facts: Vec<_> = s
+            .cases
+            .iter()
+            .map(|c| {
+                let f: Vec<_> = c.followups.iter().map(|f| (f.date, &f.text)).collect();
+                (&c.participants, &c.location, c.updated, f)
+            })
+            .collect();
+        let pages: Vec<_> = s.pages.iter().map(|p| (&p.slug, p.updated)).collect();
+        hash_of((
+            &self.item_hashes,
+            facts,
+            pages,
+            s.topics.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        ))
+    }
+
+    /// A hash of everything the search index holds: facts and text versions.
+    pub fn search_fingerprint(&self) -> u64 {
+        hash_of((&self.item_hashes, &self.site.versions, self.data_fingerprint()))
+    }
+
     /// A hash of everything `job`'s page shows, apart from the templates and
     /// site.yaml (the caller mixes those in). Same fingerprint, same bytes.
     pub fn fingerprint(&self, job: &Job) -> u64 {
@@ -918,6 +943,14 @@ fn case_item<'a>(site: &'a Site, root: &str, c: &'a Case) -> CaseItem<'a> {
 
 /// Non-HTML outputs: feeds, open data, sitemap, robots, search index.
 pub fn artefacts(site: &Site, renderer: &Renderer, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
+    let (mut out, search) =
+        rayon::join(|| data_artefacts(site, renderer, jobs), || search::build(site));
+    out.extend(search);
+    out
+}
+
+/// Feeds, open data, sitemap and robots.txt (everything but the search index).
+pub fn data_artefacts(site: &Site, renderer: &Renderer, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
     use crate::feeds;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let all: Vec<usize> = (0..site.cases.len()).collect();
@@ -948,7 +981,6 @@ pub fn artefacts(site: &Site, renderer: &Renderer, jobs: &[Job]) -> Vec<(String,
         feeds::sitemap(site, &renderer.sitemap_entries(jobs)).into_bytes(),
     ));
     out.push(("robots.txt".into(), feeds::robots(site).into_bytes()));
-    out.extend(search::build(site));
     out
 }
 

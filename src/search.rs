@@ -25,17 +25,22 @@
 //! Drafts are never indexed, even in a `--drafts` preview build, so a
 //! preview published by mistake cannot leak them through search.
 //!
-//! # Files (all under `search/`)
+//! # Files
 //!
 //! Cases get ids 0..n in `site.cases` order (newest first), drafts left out.
 //!
-//! - `meta.json`: `{v, n, b, u, page, streets, committees, topics, years}`:
-//!   a version (hash of every other file; the client appends `?v=` to every
-//!   other fetch, so a new build never mixes with cached old files), the
-//!   number of cases, the number of bigram and unigram shards, the page size,
-//!   the vocabularies of the filters (`[name, slug]`, committees
-//!   `[name, short, slug]`) and each year as the id range `[year, from, to)`
-//!   (cases are sorted by date, so a year is a contiguous run of ids).
+//! - `search/meta.json`: `{v, n, b, u, page, streets, committees, topics,
+//!   years}`: the version `v`, the number of cases, the number of bigram and
+//!   unigram shards, the page size, the vocabularies of the filters (`[name,
+//!   slug]`, committees `[name, short, slug]`) and each year as the id range
+//!   `[year, from, to)` (cases are sorted by date, so a year is a contiguous
+//!   run of ids).
+//!
+//! Every other file is under `search/<v>/`, `v` being a hash of all of them:
+//! a new index is a new folder, so its files never mix with old ones from a
+//! cache, and `meta.json` may be preloaded and cached like any file (an old
+//! one leads the client to a 404, and it fetches `meta.json` anew).
+//!
 //! - `b/K.json`: bigram postings. Every pair of adjacent characters of the
 //!   normalised text not separated by white space is a key; the shard `K` of
 //!   a key is [`shard_of`] (FNV-1a over its UTF-16 units, then a 32-bit
@@ -356,11 +361,8 @@ fn shard_files(
     for (k, v) in &encoded {
         maps[shard_of(k, shards)].insert(k, v);
     }
-    let files = maps
-        .into_iter()
-        .enumerate()
-        .map(|(i, m)| (format!("search/{dir}/{i}.json"), json(&m)))
-        .collect();
+    let files =
+        maps.into_iter().enumerate().map(|(i, m)| (format!("{dir}/{i}.json"), json(&m))).collect();
     (shards, files)
 }
 
@@ -469,9 +471,9 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             x: ps[0],
             p: ps.len(),
         };
-        files.push((format!("search/d/{id}.json"), json(&doc)));
+        files.push((format!("d/{id}.json"), json(&doc)));
         for (k, p) in ps.iter().enumerate().skip(1) {
-            files.push((format!("search/d/{id}-{k}.json"), json(p)));
+            files.push((format!("d/{id}-{k}.json"), json(p)));
         }
     }
 
@@ -481,13 +483,13 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
         json(&encode_postings(&ids, n))
     };
     for i in 0..site.config.streets.len() {
-        files.push((format!("search/f/s{i}.json"), facet(&|c| c.street == Some(i))));
+        files.push((format!("f/s{i}.json"), facet(&|c| c.street == Some(i))));
     }
     for i in 0..site.config.committees.len() {
-        files.push((format!("search/f/c{i}.json"), facet(&|c| c.committees.contains(&i))));
+        files.push((format!("f/c{i}.json"), facet(&|c| c.committees.contains(&i))));
     }
     for i in 0..site.topics.len() {
-        files.push((format!("search/f/t{i}.json"), facet(&|c| c.topics.contains(&i))));
+        files.push((format!("f/t{i}.json"), facet(&|c| c.topics.contains(&i))));
     }
 
     let mut years: Vec<(i16, u32, u32)> = Vec::new();
@@ -500,7 +502,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    // FNV-1a 64 over every file: a new build means new URLs (`?v=`).
+    // FNV-1a 64 over every file: a new index gets a new folder.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (path, bytes) in &files {
         for &b in path.as_bytes().iter().chain([0u8].iter()).chain(bytes).chain([0u8].iter()) {
@@ -508,8 +510,11 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
+    let v = format!("{:012x}", h >> 16);
+    let mut files: Vec<(String, Vec<u8>)> =
+        files.into_iter().map(|(p, b)| (format!("search/{v}/{p}"), b)).collect();
     let meta = Meta {
-        v: format!("{:012x}", h >> 16),
+        v,
         n,
         b: b_shards,
         u: u_shards,
@@ -610,8 +615,17 @@ mod tests {
         Site::new(config(), vec![a, b, c, draft], topics, vec![], Intro::default())
     }
 
+    /// A file by its path under `search/`, or under `search/<version>/`.
     fn file<'a>(files: &'a [(String, Vec<u8>)], path: &str) -> &'a [u8] {
-        &files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("no {path}")).1
+        let meta = &files.iter().find(|(p, _)| p == "search/meta.json").expect("meta").1;
+        let meta: serde_json::Value = serde_json::from_slice(meta).unwrap();
+        let v = meta["v"].as_str().unwrap();
+        let versioned = path.replacen("search/", &format!("search/{v}/"), 1);
+        &files
+            .iter()
+            .find(|(p, _)| p == path || *p == versioned)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .1
     }
 
     fn value(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
@@ -698,7 +712,7 @@ mod tests {
     fn drafts_are_absent() {
         let files = build(&site());
         assert_eq!(value(&files, "search/meta.json")["n"], 3);
-        assert!(!files.iter().any(|(p, _)| p == "search/d/3.json"));
+        assert!(!files.iter().any(|(p, _)| p.ends_with("/d/3.json")));
         for (path, bytes) in &files {
             let text = String::from_utf8_lossy(bytes);
             assert!(!text.contains("秘密") && !text.contains("绝密"), "{path}");
@@ -716,7 +730,7 @@ mod tests {
         sorted.sort();
         assert_eq!(paths, sorted);
         // Keys of every shard are sorted.
-        for (p, bytes) in a.iter().filter(|(p, _)| p.starts_with("search/b/")) {
+        for (p, bytes) in a.iter().filter(|(p, _)| p.contains("/b/")) {
             let text = std::str::from_utf8(bytes).unwrap();
             let v: serde_json::Value = serde_json::from_str(text).unwrap();
             let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
@@ -727,6 +741,21 @@ mod tests {
             by_key.sort();
             assert_eq!(order.into_iter().map(|(_, k)| k).collect::<Vec<_>>(), by_key, "{p}");
         }
+    }
+
+    #[test]
+    fn data_files_live_under_the_version() {
+        let files = build(&site());
+        let v = value(&files, "search/meta.json")["v"].as_str().unwrap().to_string();
+        assert_eq!(v.len(), 12);
+        for (p, _) in &files {
+            assert!(p == "search/meta.json" || p.starts_with(&format!("search/{v}/")), "{p}");
+        }
+        let mut other = site();
+        let c = other.cases.iter_mut().find(|c| c.slug == "c").unwrap();
+        c.plain.push_str("改了一个字");
+        let w = build(&other);
+        assert_ne!(value(&w, "search/meta.json")["v"].as_str().unwrap(), v);
     }
 
     #[test]
@@ -830,6 +859,6 @@ mod tests {
         let s = Site::new(config(), vec![], vec![], vec![], Intro::default());
         let files = build(&s);
         assert_eq!(value(&files, "search/meta.json")["n"], 0);
-        assert!(files.iter().any(|(p, _)| p == "search/b/0.json"));
+        assert!(files.iter().any(|(p, _)| p.ends_with("/b/0.json")));
     }
 }

@@ -178,6 +178,7 @@ impl Server {
         let t = Instant::now();
         let first = rebuild(&mut session, &[]);
         apply(&session, &shared, first, t.elapsed(), &[], &root, opts.quiet);
+        publish_search(&mut session, &shared);
 
         let rebuilder = {
             let shared = Arc::clone(&shared);
@@ -363,8 +364,24 @@ fn rebuild_loop(
         let t = Instant::now();
         let r = rebuild(&mut session, &sources);
         apply(&session, shared, r, t.elapsed(), &sources, root, quiet);
+        // The search index follows the pages and their reload.
+        publish_search(&mut session, shared);
     }
     watcher.stop_nonblocking();
+}
+
+/// Brings the served search index up to date after the pages (no reload:
+/// the search page fetches the index when it runs a query).
+fn publish_search(session: &mut Session, shared: &Shared) {
+    let run = std::panic::AssertUnwindSafe(|| session.rebuild_search());
+    let Ok(Some(r)) = std::panic::catch_unwind(run) else { return };
+    let mut state = shared.state.write().unwrap_or_else(|p| p.into_inner());
+    for path in &r.changed {
+        match session.output.get(path) {
+            Some(bytes) => state.files.insert(path.clone(), bytes),
+            None => state.files.remove(path),
+        };
+    }
 }
 
 /// Rebuilds; a panic in the pipeline becomes an error shown like any
@@ -464,7 +481,7 @@ fn apply(
         if ok {
             for path in &changed {
                 match session.output.get(path) {
-                    Some(bytes) => state.files.insert(path.clone(), Arc::from(bytes)),
+                    Some(bytes) => state.files.insert(path.clone(), bytes),
                     None => state.files.remove(path),
                 };
             }

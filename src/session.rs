@@ -18,18 +18,21 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+/// A copied file's size and time when read, and its bytes.
+type CopiedFile = (Option<std::time::SystemTime>, u64, Arc<[u8]>);
 
 /// Output files kept in memory, as the preview server serves them.
 #[derive(Default)]
 pub struct MemoryOutput {
-    files: Mutex<HashMap<String, Vec<u8>>>,
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
 impl MemoryOutput {
-    /// The bytes of an output path (`cases/a/index.html`).
-    pub fn get(&self, rel: &str) -> Option<Vec<u8>> {
+    /// The bytes of an output path (`cases/a/index.html`), shared, not copied.
+    pub fn get(&self, rel: &str) -> Option<Arc<[u8]>> {
         self.files.lock().ok()?.get(rel).cloned()
     }
 
@@ -79,6 +82,16 @@ pub struct Session {
     fingerprints: HashMap<String, u64>,
     /// Templates as last parsed, with the hash of their sources.
     templates: Option<(u64, tera::Tera)>,
+    /// The site of the last good rebuild (its cases go back to the cache
+    /// at the start of the next one).
+    site: Option<crate::model::Site>,
+    /// Fingerprints of the feeds/open data and of the search index as served.
+    data_fingerprint: Option<u64>,
+    search_fingerprint: Option<u64>,
+    /// Search index fingerprint waiting for [`Session::rebuild_search`].
+    search_pending: Option<u64>,
+    /// Copied files (static, assets) by source: size and time, bytes.
+    copies: HashMap<PathBuf, CopiedFile>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -108,13 +121,75 @@ impl Session {
             cache: LoadCache::default(),
             fingerprints: HashMap::new(),
             templates: None,
+            site: None,
+            data_fingerprint: None,
+            search_fingerprint: None,
+            search_pending: None,
+            copies: HashMap::new(),
         }
     }
 
-    /// Rebuilds after `changed_sources` (a hint; every file's time is checked
-    /// anyway). On errors the served files stay as they were.
+    /// Reads a file to copy, from the cache when its size and time are unchanged.
+    fn copy_bytes(&mut self, source: &Path) -> Option<Arc<[u8]>> {
+        let meta = std::fs::metadata(source).ok()?;
+        let key = (meta.modified().ok(), meta.len());
+        if let Some((_, _, bytes)) = self.copies.get(source).filter(|(m, l, _)| (*m, *l) == key) {
+            return Some(bytes.clone());
+        }
+        let bytes: Arc<[u8]> = Arc::from(std::fs::read(source).ok()?);
+        self.copies.insert(source.to_path_buf(), (key.0, key.1, bytes.clone()));
+        Some(bytes)
+    }
+
+    /// Writes the search index if the last rebuild left it stale; returns the
+    /// changed paths, or `None` when there was nothing to do. `serve` calls
+    /// it after the pages of a rebuild are served and tabs reloaded.
+    pub fn rebuild_search(&mut self) -> Option<Rebuild> {
+        let fp = self.search_pending.take()?;
+        let site = self.site.as_ref()?;
+        let t = Instant::now();
+        let files = crate::search::build(site);
+        let mut served = self.output.files.lock().unwrap_or_else(|p| p.into_inner());
+        let mut changed = Vec::new();
+        let prefix_live: std::collections::HashSet<&str> =
+            files.iter().map(|(p, _)| p.as_str()).collect();
+        let stale: Vec<String> = served
+            .keys()
+            .filter(|k| {
+                k.starts_with("search/")
+                    && !k.ends_with(".html")
+                    && !prefix_live.contains(k.as_str())
+            })
+            .cloned()
+            .collect();
+        for (path, bytes) in files {
+            if served.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
+                served.insert(path.clone(), Arc::from(bytes));
+                changed.push(path);
+            }
+        }
+        for p in stale {
+            served.remove(&p);
+            changed.push(p);
+        }
+        changed.sort();
+        self.search_fingerprint = Some(fp);
+        let report = Report {
+            stages: vec![("search", t.elapsed())],
+            files: served.len(),
+            ..Report::default()
+        };
+        Some(Rebuild { report: Some(report), diagnostics: Diagnostics::new(), changed })
+    }
+
+    /// Rebuilds after `changed_sources` (a hint; every file's size and time
+    /// is checked anyway). On errors the served files stay as they were.
+    /// The search index is left to [`Session::rebuild_search`].
     pub fn rebuild(&mut self, _changed_sources: &[PathBuf]) -> Rebuild {
         let t = Instant::now();
+        if let Some(previous) = self.site.take() {
+            self.cache.restore(previous);
+        }
         let root = self.opts.root.clone();
         let load_opts = load::LoadOptions {
             drafts: self.opts.drafts,
@@ -128,6 +203,23 @@ impl Session {
         };
         stages.push(("load", t.elapsed()));
         let t = Instant::now();
+
+        // Static files and case assets, from the copy cache.
+        let mut copies: Vec<(String, Arc<[u8]>)> = Vec::new();
+        for (path, source) in render::static_files(&root, &site.config) {
+            let bytes = match source {
+                StaticSource::File(p) => self.copy_bytes(&p),
+                StaticSource::Embedded(b) => Some(Arc::from(b)),
+            };
+            copies.extend(bytes.map(|b| (path, b)));
+        }
+        for c in &site.cases {
+            for a in &c.assets {
+                if let Some(b) = self.copy_bytes(&a.source) {
+                    copies.push((format!("{}{}", crate::model::routes::case(&c.slug), a.name), b));
+                }
+            }
+        }
 
         // Templates: re-parsed only when a template file changed.
         let theme_dir = root.join("themes").join(&site.config.theme);
@@ -192,28 +284,21 @@ impl Session {
         stages.push(("render", t.elapsed()));
         let t = Instant::now();
 
-        // Artefacts, static files and case assets: produced in full, kept
-        // only where the bytes differ.
+        // Feeds and open data when what they show changed; the search index
+        // later; static files and case assets from the copy cache.
+        let data_fp = hash_of((global, renderer.data_fingerprint()));
+        let search_fp = hash_of((global, renderer.search_fingerprint()));
         let extra = Collect::default();
-        for (path, bytes) in render::artefacts(&site, &renderer, &jobs) {
-            let _ = extra.write(&path, &bytes);
-        }
-        for (path, source) in render::static_files(&root, &site.config) {
-            let _ = match source {
-                StaticSource::File(p) => extra.copy(&path, &p),
-                StaticSource::Embedded(b) => extra.write(&path, b),
-            };
-        }
-        for c in &site.cases {
-            for a in &c.assets {
-                let _ = extra
-                    .copy(&format!("{}{}", crate::model::routes::case(&c.slug), a.name), &a.source);
+        let data_changed = self.data_fingerprint != Some(data_fp);
+        if data_changed {
+            for (path, bytes) in render::data_artefacts(&site, &renderer, &jobs) {
+                let _ = extra.write(&path, &bytes);
             }
         }
+        self.search_pending = (self.search_fingerprint != Some(search_fp)).then_some(search_fp);
         let report =
             Report { cases: site.cases.len(), pages: jobs.len(), files: 0, stages: Vec::new() };
         drop(renderer);
-        self.cache.restore(site);
 
         let mut served = self.output.files.lock().unwrap_or_else(|p| p.into_inner());
         let mut changed = Vec::new();
@@ -222,19 +307,34 @@ impl Session {
         for (i, html) in rendered {
             let (path, fp) = &planned[i];
             self.fingerprints.insert(path.clone(), *fp);
-            if served.get(path).map(Vec::as_slice) != Some(html.as_bytes()) {
-                served.insert(path.clone(), html.into_bytes());
+            if served.get(path).map(|b| &b[..]) != Some(html.as_bytes()) {
+                served.insert(path.clone(), Arc::from(html.into_bytes()));
                 changed.push(path.clone());
             }
         }
         for (path, bytes) in extra.files.into_inner().unwrap_or_default() {
+            live.insert(path.clone());
+            if served.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
+                served.insert(path.clone(), Arc::from(bytes));
+                changed.push(path);
+            }
+        }
+        for (path, bytes) in copies {
             live.insert(path.clone());
             if served.get(&path) != Some(&bytes) {
                 served.insert(path.clone(), bytes);
                 changed.push(path);
             }
         }
-        let gone: Vec<String> = served.keys().filter(|k| !live.contains(*k)).cloned().collect();
+        // What this rebuild did not produce is gone, except the artefacts
+        // that were kept because their inputs did not change.
+        let gone: Vec<String> = served
+            .keys()
+            .filter(|k| !live.contains(*k))
+            .filter(|k| data_changed || !is_data_artefact(k))
+            .filter(|k| !is_search_artefact(k))
+            .cloned()
+            .collect();
         for path in gone {
             served.remove(&path);
             self.fingerprints.remove(&path);
@@ -242,9 +342,26 @@ impl Session {
         }
         changed.sort();
         changed.dedup();
-        stages.push(("artefacts", t.elapsed()));
         let files = served.len();
         drop(served);
+        if data_changed {
+            self.data_fingerprint = Some(data_fp);
+        }
+        stages.push(("artefacts", t.elapsed()));
+        self.site = Some(site);
         Rebuild { report: Some(Report { files, stages, ..report }), diagnostics, changed }
     }
+}
+
+/// Feeds, open data, sitemap and robots.txt (see `render::data_artefacts`).
+fn is_data_artefact(path: &str) -> bool {
+    path.ends_with("feed.xml")
+        || path.starts_with("api/")
+        || path == "sitemap.xml"
+        || path == "robots.txt"
+}
+
+/// The search index files (everything under `search/` but its page).
+fn is_search_artefact(path: &str) -> bool {
+    path.starts_with("search/") && path != "search/index.html"
 }

@@ -282,6 +282,34 @@ describe('search page', () => {
     await page.close();
   });
 
+  test('meta.json is fetched once (preloaded); an old cached one is replaced', async () => {
+    const page = await context.newPage();
+    const metas = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/search/meta.json')) metas.push(r.url());
+    });
+    await page.goto(site.url + 'search/?q=' + encodeURIComponent('停车'));
+    await settled(page);
+    assert.deepEqual(slugs(await results(page)), ['fuzimiao-tingche']);
+    assert.equal(metas.length, 1, 'the preload is used');
+    await page.close();
+
+    // A meta.json from an older build (its folder no longer exists).
+    const stale = await context.newPage();
+    let served = 0;
+    await stale.route('**/search/meta.json', async (route) => {
+      const response = await route.fetch();
+      const meta = await response.json();
+      if (served++ === 0) meta.v = '000000000000';
+      await route.fulfill({ response, json: meta });
+    });
+    await stale.goto(site.url + 'search/?q=' + encodeURIComponent('加装电梯'));
+    await settled(stale);
+    assert.deepEqual(slugs(await results(stale)), ['jiazhuang-dianti']);
+    assert.equal(served, 2);
+    await stale.close();
+  });
+
   test('no page error, no request to another host', () => {
     assert.deepEqual(errors, []);
     assert.deepEqual(foreign, []);

@@ -1,30 +1,26 @@
 /* yishi 站内搜索: exact substring search in Chinese over the static index
-   that `yishi build` writes to search/ (format: src/search.rs). No framework,
-   nothing from another host. Everything put into the page goes through
-   textContent / createTextNode, never innerHTML. */
+   that `yishi build` writes to search/ (format and design: src/search.rs).
+   No framework, nothing from another host. Everything put into the page goes
+   through textContent / createTextNode, never innerHTML.
+
+   Loaded async from <head> (search.html): the query in the address starts
+   fetching index parts at once, while the page is still being parsed; the
+   results are drawn when the page is ready. */
 (function () {
   'use strict';
-  var box = document.getElementById('search');
-  if (!box) return;
-  var $ = function (id) { return document.getElementById(id); };
-  var form = $('search-form');
-  var input = $('search-q');
-  var status = $('search-status');
-  var list = $('search-results');
-  var more = $('search-more');
-  // The results region is aria-busy while a search runs (tests wait on it).
-  var region = list.parentNode;
-  function busy(b) { region.setAttribute('aria-busy', b ? 'true' : 'false'); }
-  var FILTERS = ['street', 'committee', 'topic', 'year'];
-  var selects = {};
-  FILTERS.forEach(function (f) { selects[f] = $('search-' + f); });
-  if (!window.fetch || !window.Promise || !window.URLSearchParams || !window.Uint8Array) {
-    status.textContent = '您的浏览器版本较旧，无法使用站内搜索。请浏览全部案例，或升级浏览器。';
+  if (!window.fetch || !window.Promise || !window.URLSearchParams || !window.Uint8Array || !window.Map) {
+    var old = function () {
+      var s = document.getElementById('search-status');
+      if (s) s.textContent = '您的浏览器版本较旧，无法使用站内搜索。请浏览全部案例，或升级浏览器。';
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', old);
+    else old();
     return;
   }
-  var root = box.getAttribute('data-root') || '/';
+  var me = document.currentScript;
+  var root = (me && (me.getAttribute('data-root') || new URL('.', me.src).pathname)) || '/';
   var base = root + 'search/';
-  var pageTitle = document.title;
+  var FILTERS = ['street', 'committee', 'topic', 'year'];
 
   // ---- Normalisation: the same as normalize() and is_space() in search.rs.
   var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
@@ -47,7 +43,7 @@
     });
   }
 
-  // ---- Shards and postings (see shard_of / encode_postings in search.rs).
+  // ---- Shards and postings (shard_of / encode_postings in search.rs).
   function shardOf(key, shards) {
     var h = 0x811c9dc5;
     for (var i = 0; i < key.length; i++) {
@@ -96,21 +92,34 @@
     return a;
   }
 
-  // ---- Fetching, each file once.
+  // ---- Fetching, each file once. meta.json may come from the browser cache
+  // (search.html preloads it); the other files live under search/<version>/,
+  // so an old meta.json shows as a 404 there, and is then fetched anew.
   var meta = null;
-  var metaPromise = fetch(base + 'meta.json', { cache: 'no-cache' }).then(function (r) {
-    if (!r.ok) throw new Error('meta.json ' + r.status);
-    return r.json();
-  }).then(function (m) { meta = m; return m; });
   var files = new Map();
+  function json(url, opts) {
+    return fetch(url, opts).then(function (r) {
+      if (!r.ok) {
+        var e = new Error(url + ' ' + r.status);
+        e.status = r.status;
+        throw e;
+      }
+      return r.json();
+    });
+  }
+  function loadMeta(reload) {
+    files.clear();
+    return json(base + 'meta.json', reload ? { cache: 'reload' } : undefined).then(function (m) {
+      meta = m;
+      return m;
+    });
+  }
+  var metaPromise = loadMeta(false);
   function get(path) {
     var p = files.get(path);
     if (!p) {
-      p = fetch(base + path + '?v=' + meta.v).then(function (r) {
-        if (!r.ok) throw new Error(path + ' ' + r.status);
-        return r.json();
-      });
-      p.catch(function () { files.delete(path); });
+      p = json(base + meta.v + '/' + path);
+      p.catch(function () { if (files.get(path) === p) files.delete(path); });
       files.set(path, p);
     }
     return p;
@@ -153,9 +162,8 @@
       });
       return Promise.resolve(out);
     }
-    var lists = { street: meta.streets, committee: meta.committees, topic: meta.topics };
+    var terms = { street: meta.streets, committee: meta.committees, topic: meta.topics }[kind];
     var letter = { street: 's', committee: 'c', topic: 't' }[kind];
-    var terms = lists[kind];
     for (i = 0; i < terms.length; i++) {
       if (terms[i][terms[i].length - 1] === value) {
         return get('f/' + letter + i + '.json').then(function (p) { return decode(p, n); });
@@ -164,11 +172,23 @@
     return Promise.resolve(new Uint8Array(n));
   }
 
+  /** The candidates of a search `v` ({q, street, …}): ids newest first. */
+  function candidates(v, ws) {
+    var active = FILTERS.filter(function (f) { return v[f]; });
+    return metaPromise.then(function () {
+      return Promise.all(ws.map(wordSet).concat(active.map(function (f) { return filterSet(f, v[f]); })));
+    }).then(function (sets) {
+      var flags = sets.reduce(and, null), ids = [];
+      for (var i = 0; i < flags.length; i++) if (flags[i]) ids.push(i);
+      return ids;
+    });
+  }
+
   /** A case file, with more parts loaded until every word is found. */
   function doc(id, ws) {
     return get('d/' + id + '.json').then(function (d) {
       if (!d.norm) {
-        // Searched text: title, facts, text (more parts append to the text).
+        // Searched text: title, facts, text (further parts extend the text).
         d.k = d.k || '';
         d.off = d.t.length + d.k.length + 2;
         d.norm = normalize(d.t + '\n' + d.k + '\n' + d.x);
@@ -192,12 +212,25 @@
     });
   }
 
+  // ---- The search in the address starts now, before the page is parsed:
+  // the first page's case files are requested as soon as the postings are in.
+  var params = new URLSearchParams(location.search);
+  var start = { q: (params.get('q') || '').trim() };
+  FILTERS.forEach(function (f) { start[f] = params.get(f) || ''; });
+  var startWords = words(start.q);
+  if (startWords.length || FILTERS.some(function (f) { return start[f]; })) {
+    candidates(start, startWords).then(function (ids) {
+      ids.slice(0, meta.page).forEach(function (id) { doc(id, startWords).catch(function () {}); });
+    }).catch(function () {});
+  }
+
   // ---- Rendering.
   function dateText(iso) {
     var p = iso.split('-');
     return +p[0] + '年' + +p[1] + '月' + +p[2] + '日';
   }
-  /** Appends `text` to `el` with every occurrence of the words marked. */
+  /** Appends `text` to `el` with every occurrence of the words marked
+      (`norm` is `text` normalised, of the same length). */
   function marked(el, text, norm, ws) {
     var ranges = [];
     ws.forEach(function (w) {
@@ -242,24 +275,24 @@
         var ls = h[0] ? x.lastIndexOf('\n', h[0] - 1) + 1 : 0;
         var le = x.indexOf('\n', h[0]);
         if (le < 0) le = x.length;
-        var start = Math.max(ls, h[0] - span / 4);
-        var end = Math.min(le, Math.max(start + span, h[0] + h[1] + 10));
+        var from = Math.max(ls, h[0] - span / 4);
+        var to = Math.min(le, Math.max(from + span, h[0] + h[1] + 10));
         var last = wins[wins.length - 1];
-        if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-        else wins.push([start, end]);
+        if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+        else wins.push([from, to]);
       });
       wins = wins.slice(0, 3);
     }
     var text = '', norm = '';
     wins.forEach(function (w) {
-      var start = w[0], end = w[1];
-      if (start > 0 && isLow(x, start)) start--;
-      if (end < x.length && isLow(x, end)) end++;
-      var pre = start > 0 && x.charAt(start - 1) !== '\n' ? '…' : '';
-      var post = end < x.length && x.charAt(end) !== '\n' ? '…' : '';
+      var from = w[0], to = w[1];
+      if (from > 0 && isLow(x, from)) from--;
+      if (to < x.length && isLow(x, to)) to++;
+      var pre = from > 0 && x.charAt(from - 1) !== '\n' ? '…' : '';
+      var post = to < x.length && x.charAt(to) !== '\n' ? '…' : '';
       if (text && !pre && text.slice(-1) !== '…') pre = ' ';
-      text += pre + x.slice(start, end) + post;
-      norm += pre + nx.slice(start, end) + post;
+      text += pre + x.slice(from, to) + post;
+      norm += pre + nx.slice(from, to) + post;
     });
     marked(el, text.replace(/\n/g, ' '), norm.replace(/\n/g, ' '), ws);
   }
@@ -297,164 +330,192 @@
     return li;
   }
 
-  // ---- One search: state of the current query.
-  var current = null;
-  var seq = 0;
-  var timer = 0;
+  // ---- The page.
+  function page() {
+    var box = document.getElementById('search');
+    if (!box) return;
+    var $ = function (id) { return document.getElementById(id); };
+    var form = $('search-form');
+    var input = $('search-q');
+    var status = $('search-status');
+    var list = $('search-results');
+    var more = $('search-more');
+    var selects = {};
+    FILTERS.forEach(function (f) { selects[f] = $('search-' + f); });
+    // The results region is aria-busy while a search runs (tests wait on it).
+    var region = list.parentNode;
+    var busy = function (b) { region.setAttribute('aria-busy', b ? 'true' : 'false'); };
+    var say = function (text) { status.textContent = text; };
+    var pageTitle = document.title;
+    var current = null, seq = 0, timer = 0;
 
-  function values() {
-    var v = { q: input.value.trim() };
-    FILTERS.forEach(function (f) { v[f] = selects[f] ? selects[f].value : ''; });
-    return v;
-  }
-  function updateAddress(v) {
-    var params = new URLSearchParams();
-    ['q'].concat(FILTERS).forEach(function (k) { if (v[k]) params.set(k, v[k]); });
-    var qs = params.toString();
-    var url = location.pathname + (qs ? '?' + qs : '');
-    if (url !== location.pathname + location.search) history.replaceState(null, '', url);
-    document.title = v.q ? '“' + v.q + '”的搜索结果 - ' + pageTitle : pageTitle;
-  }
-  function say(text) { status.textContent = text; }
+    function values() {
+      var v = { q: input.value.trim() };
+      FILTERS.forEach(function (f) { v[f] = selects[f] ? selects[f].value : ''; });
+      return v;
+    }
+    function updateAddress(v) {
+      var qs = new URLSearchParams();
+      ['q'].concat(FILTERS).forEach(function (k) { if (v[k]) qs.set(k, v[k]); });
+      var url = location.pathname + (qs.toString() ? '?' + qs : '');
+      if (url !== location.pathname + location.search) history.replaceState(null, '', url);
+      document.title = v.q ? '“' + v.q + '”的搜索结果 - ' + pageTitle : pageTitle;
+    }
+    function countText(st) {
+      var n = st.ids.length - st.falses;
+      var sure = st.exact || st.pos >= st.ids.length;
+      var text = '找到' + (sure ? ' ' : '约 ') + n + ' 个案例';
+      if (n > st.shown) text += '，显示前 ' + st.shown + ' 个';
+      return text + '。';
+    }
+    function mark(name) {
+      if (window.performance && performance.mark) performance.mark(name);
+    }
 
-  function countText(st) {
-    var n = st.ids.length - st.falses;
-    var sure = st.exact || st.pos >= st.ids.length;
-    var text = '找到' + (sure ? ' ' : '约 ') + n + ' 个案例';
-    if (n > st.shown) text += '，显示前 ' + st.shown + ' 个';
-    return text + '。';
-  }
-
-  /** Appends to `target` up to `want` more results of `st`, checking candidates. */
-  function fill(st, want, target) {
-    var added = [];
-    var step = function () {
-      if (st.token !== seq) return Promise.resolve(null);
-      if (added.length >= want || st.pos >= st.ids.length) return Promise.resolve(added);
-      var take = st.ids.slice(st.pos, st.pos + want - added.length);
-      st.pos += take.length;
-      return Promise.all(take.map(function (id) { return doc(id, st.words); })).then(function (docs) {
-        if (st.token !== seq) return null;
-        docs.forEach(function (d) {
-          var ok = st.words.every(function (w) { return d.norm.indexOf(w) >= 0; });
-          if (ok || st.exact) {
-            var li = item(d, st.words);
-            target.appendChild(li);
-            added.push(li);
+    /** Appends to `target` up to `want` more results of `st`, checking
+        candidates; each result shows as soon as it and those before it
+        are in (`first` is called with the first one). */
+    function fill(st, want, target, first) {
+      var added = [];
+      var step = function () {
+        if (st.token !== seq) return Promise.resolve(null);
+        if (added.length >= want || st.pos >= st.ids.length) return Promise.resolve(added);
+        var take = st.ids.slice(st.pos, st.pos + want - added.length);
+        st.pos += take.length;
+        var chain = Promise.resolve();
+        take.map(function (id) { return doc(id, st.words); }).forEach(function (p) {
+          chain = chain.then(function () { return p; }).then(function (d) {
+            if (st.token !== seq) return;
+            var ok = st.exact || st.words.every(function (w) { return d.norm.indexOf(w) >= 0; });
+            if (!ok) { st.falses++; return; }
+            target.appendChild(item(d, st.words));
+            added.push(target.lastChild);
             st.shown++;
-          } else {
-            st.falses++;
-          }
+            if (added.length === 1 && first) first();
+          });
         });
-        return step();
-      });
-    };
-    return step();
-  }
-
-  function finish(st, added) {
-    if (!added) return;
-    busy(false);
-    more.hidden = st.pos >= st.ids.length;
-    say(countText(st));
-    // For the benchmark: when the first results (or the count) showed.
-    if (!st.marked && window.performance && performance.mark) {
-      st.marked = true;
-      performance.mark(added.length ? 'yishi-search-results' : 'yishi-search-done');
-    }
-    return added;
-  }
-
-  function run() {
-    clearTimeout(timer);
-    var v = values();
-    updateAddress(v);
-    var token = ++seq;
-    var ws = words(v.q);
-    var active = FILTERS.filter(function (f) { return v[f]; });
-    if (!ws.length && !active.length) {
-      current = null;
-      list.textContent = '';
-      more.hidden = true;
-      say('');
-      busy(false);
-      return Promise.resolve();
-    }
-    busy(true);
-    return metaPromise.then(function () {
-      var sets = ws.map(wordSet).concat(active.map(function (f) { return filterSet(f, v[f]); }));
-      return Promise.all(sets);
-    }).then(function (sets) {
-      if (token !== seq) return;
-      var flags = sets.reduce(and, null);
-      var ids = [];
-      for (var i = 0; i < flags.length; i++) if (flags[i]) ids.push(i);
-      var st = {
-        token: token, words: ws, ids: ids, pos: 0, shown: 0, falses: 0,
-        exact: ws.every(function (w) { return Array.from(w).length <= 2; }),
+        return chain.then(step);
       };
-      current = st;
-      // Fill a fresh list, then swap it in: no flicker while typing.
-      var fresh = list.cloneNode(false);
-      return fill(st, meta.page, fresh).then(function (added) {
+      return step();
+    }
+
+    function finish(st, added) {
+      if (!added) return null;
+      busy(false);
+      more.hidden = st.pos >= st.ids.length;
+      say(countText(st));
+      if (!st.marked) {
+        st.marked = true;
+        mark('yishi-search-done');
+      }
+      return added;
+    }
+
+    function run(retried) {
+      clearTimeout(timer);
+      var v = values();
+      updateAddress(v);
+      var token = ++seq;
+      var ws = words(v.q);
+      if (!ws.length && !FILTERS.some(function (f) { return v[f]; })) {
+        current = null;
+        list.textContent = '';
+        more.hidden = true;
+        say('');
+        busy(false);
+        return;
+      }
+      busy(true);
+      candidates(v, ws).then(function (ids) {
         if (token !== seq) return;
-        list.parentNode.replaceChild(fresh, list);
-        list = fresh;
-        finish(st, added);
+        var st = {
+          token: token, words: ws, ids: ids, pos: 0, shown: 0, falses: 0,
+          exact: ws.every(function (w) { return Array.from(w).length <= 2; }),
+        };
+        current = st;
+        // Fill a fresh list and swap it in with its first result (or at the
+        // end): the old results stay until the new ones are there.
+        var fresh = list.cloneNode(false);
+        var swap = function () {
+          if (token !== seq || list === fresh) return;
+          list.parentNode.replaceChild(fresh, list);
+          list = fresh;
+        };
+        var first = function () {
+          swap();
+          if (!st.firstMarked) {
+            st.firstMarked = true;
+            mark('yishi-search-results');
+          }
+        };
+        return fill(st, meta.page, fresh, first).then(function (added) {
+          if (token !== seq) return;
+          swap();
+          finish(st, added);
+        });
+      }).catch(function (e) {
+        if (token !== seq) return;
+        if (e && e.status === 404 && !retried) {
+          // A meta.json older than the site: fetch it anew and search again.
+          metaPromise = loadMeta(true);
+          run(true);
+          return;
+        }
+        more.hidden = true;
+        busy(false);
+        say('搜索暂时不可用（索引文件未能加载）。请稍后再试，或浏览全部案例。');
+        if (window.console) console.error(e);
       });
-    }).catch(function (e) {
-      if (token !== seq) return;
-      more.hidden = true;
-      busy(false);
-      say('搜索暂时不可用（索引文件未能加载）。请稍后再试，或浏览全部案例。');
-      if (window.console) console.error(e);
+    }
+
+    function later() {
+      busy(true);
+      clearTimeout(timer);
+      timer = setTimeout(run, 150);
+    }
+
+    var composing = false;
+    input.addEventListener('compositionstart', function () { composing = true; });
+    input.addEventListener('compositionend', function () { composing = false; later(); });
+    input.addEventListener('input', function (e) {
+      // Not while an input method is composing (pinyin letters are not the query).
+      if (composing || e.isComposing) return;
+      later();
     });
-  }
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      run();
+    });
+    FILTERS.forEach(function (f) {
+      if (selects[f]) selects[f].addEventListener('change', function () { run(); });
+    });
+    more.addEventListener('click', function () {
+      var st = current;
+      if (!st) return;
+      busy(true);
+      fill(st, meta.page, list).then(function (added) {
+        if (!finish(st, added) || !added.length) return;
+        // Keyboard users go on from the first new result.
+        var link = added[0].querySelector('a');
+        if (link) link.focus();
+      }).catch(function () {
+        busy(false);
+        say('更多结果未能加载，请稍后再试。');
+      });
+    });
 
-  function later() {
-    busy(true);
-    clearTimeout(timer);
-    timer = setTimeout(run, 150);
-  }
-
-  // ---- Wiring.
-  var composing = false;
-  input.addEventListener('compositionstart', function () { composing = true; });
-  input.addEventListener('compositionend', function () { composing = false; later(); });
-  input.addEventListener('input', function (e) {
-    if (composing || e.isComposing) return;
-    later();
-  });
-  form.addEventListener('submit', function (e) {
-    e.preventDefault();
+    // Start from the address (?q=…&street=…).
+    input.value = start.q;
+    FILTERS.forEach(function (f) {
+      var s = selects[f], v = start[f];
+      if (s && v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
+    });
+    box.classList.add('search-ready');
     run();
-  });
-  FILTERS.forEach(function (f) {
-    if (selects[f]) selects[f].addEventListener('change', run);
-  });
-  more.addEventListener('click', function () {
-    var st = current;
-    if (!st) return;
-    busy(true);
-    fill(st, meta.page, list).then(function (added) {
-      if (!finish(st, added) || !added.length) return;
-      var link = added[0].querySelector('a');
-      if (link) link.focus();
-    }).catch(function () {
-      busy(false);
-      say('更多结果未能加载，请稍后再试。');
-    });
-  });
+  }
 
-  // ---- Start from the address (?q=…&street=…).
-  var params = new URLSearchParams(location.search);
-  if (params.has('q')) input.value = params.get('q');
-  FILTERS.forEach(function (f) {
-    var s = selects[f], v = params.get(f);
-    if (s && v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
-  });
   // For tests: the functions that must agree with src/search.rs.
   window.yishiSearch = { normalize: normalize, shardOf: shardOf, decode: decode, words: words };
-  box.classList.add('search-ready');
-  run();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', page);
+  else page();
 })();
