@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build benchmark: yishi (and optionally Hugo) on generated corpora.
 #
-#   bash benches/run.sh [--with-hugo] [--no-hugo] [--runs R] [--seed S] [N ...]
+#   bash benches/run.sh [--with-hugo] [--no-hugo] [--smoke] [--runs R] [--seed S] [N ...]
+#
+# --smoke: one run of a 50-case corpus, no Hugo (CI checks the script works).
 #
 # N defaults to "1000 10000 100000". For every N it generates (or reuses) a
 # corpus under benches/.corpus/, runs `yishi build` R times (default 3) under
@@ -18,12 +20,14 @@ ROOT="$(cd "$HERE/.." && pwd)"
 cd "$ROOT"
 
 WITH_HUGO=auto
+SMOKE=no
 RUNS=3
 SEED=2020
 SIZES=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --with-hugo) WITH_HUGO=yes ;;
+        --smoke) SMOKE=yes; WITH_HUGO=no; RUNS=1 ;;
         --no-hugo) WITH_HUGO=no ;;
         --runs) RUNS="$2"; shift ;;
         --seed) SEED="$2"; shift ;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+if [ "$SMOKE" = yes ]; then SIZES=(50); fi
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 
 CORPUS="$HERE/.corpus"

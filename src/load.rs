@@ -165,9 +165,18 @@ pub struct LoadCache {
     key: u64,
     files: HashMap<PathBuf, CachedFile>,
     next_version: u64,
+    /// Paths (relative to the site folder; a folder covers what is below
+    /// it) to re-read on the next load whatever their size and time say.
+    force: Vec<PathBuf>,
 }
 
 impl LoadCache {
+    /// Marks paths to re-read on the next load: the watcher saw them change,
+    /// which a same-size save within one clock tick would hide from `stat`.
+    pub fn force_reread(&mut self, rel_paths: impl IntoIterator<Item = PathBuf>) {
+        self.force.extend(rel_paths);
+    }
+
     /// Gives the cases of a rendered site back to the cache (they were moved
     /// out to build it without copying).
     pub fn restore(&mut self, site: Site) {
@@ -220,6 +229,7 @@ pub fn load_cached(
 
     let case_files = markdown_files(root, &content.join("cases"), &content_canon, &mut diags);
     let mut previous = std::mem::take(&mut cache.files);
+    let force = std::mem::take(&mut cache.force);
     let work: Vec<(PathBuf, Option<CachedFile>)> = case_files
         .into_iter()
         .map(|p| {
@@ -233,8 +243,9 @@ pub fn load_cached(
         .map(|(path, old)| {
             let now = stamp(&path);
             let rel = PathBuf::from(rel_str(root, &path));
+            let forced = force.iter().any(|f| rel.starts_with(f));
             match old {
-                Some(old) if old.stamp.is_some() && old.stamp == now => (rel, old),
+                Some(old) if !forced && old.stamp.is_some() && old.stamp == now => (rel, old),
                 _ => {
                     let mut d = Diagnostics::new();
                     let draft = read_case(root, &path, &config, today, &mut d);

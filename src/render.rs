@@ -408,6 +408,7 @@ impl<'a> Renderer<'a> {
                     communities,
                     term_name,
                     dates,
+                    latest,
                 ))
             }
             Job::Home => hash_of((

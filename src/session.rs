@@ -185,12 +185,19 @@ impl Session {
     /// Rebuilds after `changed_sources` (a hint; every file's size and time
     /// is checked anyway). On errors the served files stay as they were.
     /// The search index is left to [`Session::rebuild_search`].
-    pub fn rebuild(&mut self, _changed_sources: &[PathBuf]) -> Rebuild {
+    pub fn rebuild(&mut self, changed_sources: &[PathBuf]) -> Rebuild {
         let t = Instant::now();
         if let Some(previous) = self.site.take() {
             self.cache.restore(previous);
         }
         let root = self.opts.root.clone();
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        self.cache.force_reread(changed_sources.iter().filter_map(|p| {
+            p.strip_prefix(&canonical_root)
+                .or_else(|_| p.strip_prefix(&root))
+                .ok()
+                .map(Path::to_path_buf)
+        }));
         let load_opts = load::LoadOptions {
             drafts: self.opts.drafts,
             base_url: self.opts.base_url.clone(),
