@@ -59,7 +59,8 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
-    /// 新建一个案例文件（不会覆盖已有文件）
+    /// 新建一个案例文件（不会覆盖已有文件）；--street 与 --committee 至少给一个
+    #[command(group(clap::ArgGroup::new("unit").required(true).multiple(true).args(["street", "committee"])))]
     New {
         #[arg(long, default_value = ".")]
         root: PathBuf,
