@@ -39,5 +39,9 @@ fn main() {
     );
     let t = Instant::now();
     let (site, _) = yishi::load::load(&root, &yishi::load::LoadOptions::default());
-    println!("load(): {:?} for {} cases", t.elapsed(), site.map_or(0, |s| s.cases.len()));
+    println!("load(): {:?}", t.elapsed());
+    let site = site.expect("site loads");
+    let t = Instant::now();
+    let files = yishi::search::build(&site);
+    println!("search::build: {:?} for {} files", t.elapsed(), files.len());
 }

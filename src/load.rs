@@ -168,9 +168,17 @@ pub struct LoadCache {
     /// Paths (relative to the site folder; a folder covers what is below
     /// it) to re-read on the next load whatever their size and time say.
     force: Vec<PathBuf>,
+    /// Keep each file's text after rendering (serve re-renders when a link
+    /// target changes); a one-off build frees it to save memory.
+    keep_sources: bool,
 }
 
 impl LoadCache {
+    /// A cache for a long-lived preview: keeps sources for re-rendering.
+    pub fn for_serve() -> LoadCache {
+        LoadCache { keep_sources: true, ..LoadCache::default() }
+    }
+
     /// Marks paths to re-read on the next load: the watcher saw them change,
     /// which a same-size save within one clock tick would hide from `stat`.
     pub fn force_reread(&mut self, rel_paths: impl IntoIterator<Item = PathBuf>) {
@@ -329,6 +337,7 @@ pub fn load_cached(
 
     // Markdown, in parallel; unchanged cases keep their rendering.
     let unsafe_html = config.unsafe_html;
+    let keep_sources = cache.keep_sources;
     entries.par_iter_mut().for_each(|(_, f)| {
         let Some(d) = f.draft.as_mut() else { return };
         if d.case.draft && !opts.drafts {
@@ -345,6 +354,9 @@ pub fn load_cached(
         let links =
             render_case(root, &content_canon, &root_path, &link_map, unsafe_html, d, &mut diag);
         f.rendered = Some(RenderKey { version: 0, slug: d.case.slug.clone(), links, diags: diag });
+        if !keep_sources {
+            d.text = String::new();
+        }
     });
     let mut versions: HashMap<String, u64> = HashMap::with_capacity(entries.len());
     for (_, f) in &mut entries {
@@ -618,7 +630,7 @@ impl Validator<'_> {
                     diags.push(
                         self.warn(
                             e,
-                            "",
+                            s.trim(),
                             format!("“{key}”写成了一段用顿号或逗号分隔的文字，已自动拆分"),
                         )
                         .hint(format!("建议写成列表：{key}: [甲, 乙]")),

@@ -29,10 +29,15 @@ pub fn load_templates(root: &Path, config: &Config, diags: &mut Diagnostics) -> 
             }
         }
     } else {
+        let site_yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+        let line = site_yaml.lines().position(|l| l.starts_with("theme:")).map_or(1, |i| i + 1);
+        let column = site_yaml.lines().nth(line - 1).and_then(|l| l.find(&config.theme)).map_or(1, |c| {
+            site_yaml.lines().nth(line - 1).map_or(1, |l| l[..c].chars().count() + 1)
+        });
         diags.push(
-            Diagnostic::error("site.yaml", 0, 0, format!("找不到主题“{}”", config.theme)).hint(
-                format!("主题应放在 themes/{}/templates/ 下；或写 theme: default", config.theme),
-            ),
+            Diagnostic::error("site.yaml", line, column, format!("找不到主题“{}”", config.theme))
+                .hint(format!("主题应放在 themes/{}/templates/ 下；或写 theme: default", config.theme))
+                .source(site_yaml.lines().nth(line - 1).unwrap_or("")),
         );
         return None;
     }

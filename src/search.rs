@@ -71,17 +71,25 @@
 //!
 //! # What the browser does
 //!
-//! For each word of 2+ characters it fetches the shards of (up to 8 of) its
-//! bigrams, for a 1-character word its unigram shard, and intersects the
-//! postings with each other and with the filters. A 1- or 2-character word
-//! is then exact. For a longer word this is a candidate set (every bigram
-//! present, not necessarily adjacent): the client fetches the case files of
-//! the candidates, newest first, only as many as fill a page (10), checks the
-//! exact substrings on the normalised text, and builds the snippets from the
-//! same text. The count is exact when every word has at most 2 characters or
-//! every candidate has been checked; otherwise it is the number of candidates
-//! less those found false so far, shown as 约 N (false candidates are rare:
-//! 12 of 2,895 for 加装电梯 in the benchmark corpus).
+//! `search.html` preloads `meta.json` and loads `search.js` async from
+//! `<head>`, so the query in the address (`?q=…&street=…`) starts fetching
+//! index parts while the page is still being parsed. For each word of 2+
+//! characters the client fetches the shards of (up to 8 of) its bigrams, for
+//! a 1-character word its unigram shard, and intersects the postings with
+//! each other and with the filters (a year is an id range). A 1- or
+//! 2-character word is then exact. For a longer word this is a candidate set
+//! (every bigram present, not necessarily adjacent): the client fetches the
+//! case files of the candidates, newest first, only as many as fill a page
+//! (10; 显示更多结果 goes on), checks the exact substrings on the
+//! normalised text, and builds the snippets from the same text, showing each
+//! result as soon as it and those before it are in. The count is exact when
+//! every word has at most 2 characters or every candidate has been checked;
+//! otherwise it is the number of candidates less those found false so far,
+//! shown as 约 N (false candidates are rare, and are never shown).
+//!
+//! On the generated 10,000-case corpus (`benches/search_bench.mjs`) a query
+//! downloads 68–170 KB in all (page, CSS, scripts, index parts; 29–87 KB if
+//! gzipped): 1–8 postings shards of ~6 KB on average and ~5.5 KB a case shown.
 //!
 //! A docs table for all cases in one file (title, URL, date, facets) was
 //! rejected: at ~130 bytes a case it is 1.3 MB for 10,000 cases, far past
@@ -281,7 +289,7 @@ pub fn decode_postings(s: &str, n: u32) -> Option<Vec<u32>> {
 pub fn case_text(site: &Site, case: &Case) -> (String, String) {
     let mut lines: Vec<String> = Vec::new();
     let summary = case.summary.trim();
-    if !summary.is_empty() && summary != crate::load::default_summary(&case.plain) {
+    if !summary.is_empty() && !within(summary, &case.plain) {
         lines.push(summary.to_string());
     }
     let plain = case.plain.trim();
@@ -316,6 +324,14 @@ pub fn case_text(site: &Site, case: &Case) -> (String, String) {
     (lines.join("\n"), facts.join(" · "))
 }
 
+/// Whether `summary` is part of `text`, white space aside (a default
+/// summary, perhaps cut with `…`, which the text already holds).
+fn within(summary: &str, text: &str) -> bool {
+    let squeeze = |s: &str| s.chars().filter(|&c| !is_space(c)).collect::<String>();
+    let summary = squeeze(summary.strip_suffix('…').unwrap_or(summary));
+    squeeze(text).contains(&summary)
+}
+
 /// Distinct bigrams (packed as `c1 << 32 | c2`) and unigrams of a text,
 /// normalised, never across white space.
 fn grams(text: &str) -> (Vec<u64>, Vec<u32>) {
@@ -340,6 +356,39 @@ fn grams(text: &str) -> (Vec<u64>, Vec<u32>) {
     (bi, uni)
 }
 
+/// Adds a chunk of documents (ids from `first`) to postings maps split by
+/// `task_of(key)`, one map per task, filled in parallel.
+fn add_postings<'a, K>(
+    maps: &mut [HashMap<K, Vec<u32>>],
+    first: usize,
+    per_doc: impl Iterator<Item = &'a [K]> + Clone + Send + Sync,
+    task_of: impl Fn(K) -> usize + Sync,
+) where
+    K: Copy + Eq + std::hash::Hash + Send + Sync + 'a,
+{
+    maps.par_iter_mut().enumerate().for_each(|(task, map)| {
+        for (i, keys) in per_doc.clone().enumerate() {
+            for &k in keys {
+                if task_of(k) == task {
+                    map.entry(k).or_default().push((first + i) as u32);
+                }
+            }
+        }
+    });
+}
+
+/// FNV-1a 64 over byte slices, each followed by a 0 byte.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.iter().chain([0u8].iter()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
 fn key_of_bigram(k: u64) -> String {
     let a = char::from_u32((k >> 32) as u32).unwrap_or('\u{FFFD}');
     let b = char::from_u32(k as u32).unwrap_or('\u{FFFD}');
@@ -352,8 +401,14 @@ fn shard_files(
     postings: BTreeMap<String, Vec<u32>>,
     n: u32,
 ) -> (usize, Vec<(String, Vec<u8>)>) {
-    let encoded: Vec<(String, String)> =
-        postings.into_iter().map(|(k, ids)| (k, encode_postings(&ids, n))).collect();
+    let postings: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+    let encoded: Vec<(String, String)> = postings
+        .into_par_iter()
+        .map(|(k, ids)| {
+            let v = encode_postings(&ids, n);
+            (k, v)
+        })
+        .collect();
     // Bytes of one `"key":"value",` entry.
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
     let shards = total.div_ceil(SHARD_TARGET).next_power_of_two().clamp(1, MAX_SHARDS);
@@ -361,8 +416,11 @@ fn shard_files(
     for (k, v) in &encoded {
         maps[shard_of(k, shards)].insert(k, v);
     }
-    let files =
-        maps.into_iter().enumerate().map(|(i, m)| (format!("{dir}/{i}.json"), json(&m))).collect();
+    let files = maps
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, m)| (format!("{dir}/{i}.json"), json(&m)))
+        .collect();
     (shards, files)
 }
 
@@ -429,26 +487,30 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     let docs: Vec<&Case> = site.cases.iter().filter(|c| !c.draft).collect();
     let n = docs.len() as u32;
     let texts: Vec<(String, String)> = docs.par_iter().map(|c| case_text(site, c)).collect();
-    let grams: Vec<(Vec<u64>, Vec<u32>)> = docs
-        .par_iter()
-        .zip(texts.par_iter())
-        .map(|(c, (x, k))| grams(&format!("{}\n{k}\n{x}", c.title)))
-        .collect();
-
-    let mut bi: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut uni: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (id, (b, u)) in grams.iter().enumerate() {
-        for &k in b {
-            bi.entry(k).or_default().push(id as u32);
-        }
-        for &k in u {
-            uni.entry(k).or_default().push(id as u32);
-        }
+    // Postings, built in parallel a chunk of documents at a time (so the
+    // per-document pairs never all sit in memory): each task owns a slice
+    // of the key space.
+    let tasks = (rayon::current_num_threads() * 2).max(1);
+    let spread = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize % tasks;
+    let mut bi: Vec<HashMap<u64, Vec<u32>>> = (0..tasks).map(|_| HashMap::new()).collect();
+    let mut uni: Vec<HashMap<u32, Vec<u32>>> = (0..tasks).map(|_| HashMap::new()).collect();
+    for start in (0..docs.len()).step_by(1024) {
+        let end = (start + 1024).min(docs.len());
+        let chunk: Vec<(Vec<u64>, Vec<u32>)> = docs[start..end]
+            .par_iter()
+            .zip(texts[start..end].par_iter())
+            .map(|(c, (x, k))| grams(&format!("{}\n{k}\n{x}", c.title)))
+            .collect();
+        rayon::join(
+            || add_postings(&mut bi, start, chunk.iter().map(|(b, _)| b.as_slice()), |k| spread(k)),
+            || add_postings(&mut uni, start, chunk.iter().map(|(_, u)| u.as_slice()), |k| spread(u64::from(k))),
+        );
     }
     let bi: BTreeMap<String, Vec<u32>> =
-        bi.into_iter().map(|(k, ids)| (key_of_bigram(k), ids)).collect();
+        bi.into_iter().flatten().map(|(k, ids)| (key_of_bigram(k), ids)).collect();
     let uni: BTreeMap<String, Vec<u32>> = uni
         .into_iter()
+        .flatten()
         .map(|(k, ids)| (char::from_u32(k).unwrap_or('\u{FFFD}').to_string(), ids))
         .collect();
 
@@ -458,24 +520,31 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     files.extend(b_files);
     files.extend(u_files);
 
-    for (id, (case, (text, facts))) in docs.iter().zip(&texts).enumerate() {
-        let ps = parts(text);
-        let doc = DocFile {
-            t: &case.title,
-            u: routes::case(&case.slug),
-            d: case.date.to_string(),
-            s: case.street,
-            m: case.community.as_deref(),
-            c: &case.committees,
-            k: facts,
-            x: ps[0],
-            p: ps.len(),
-        };
-        files.push((format!("d/{id}.json"), json(&doc)));
-        for (k, p) in ps.iter().enumerate().skip(1) {
-            files.push((format!("d/{id}-{k}.json"), json(p)));
-        }
-    }
+    let doc_files: Vec<Vec<(String, Vec<u8>)>> = docs
+        .par_iter()
+        .zip(texts.par_iter())
+        .enumerate()
+        .map(|(id, (case, (text, facts)))| {
+            let ps = parts(text);
+            let doc = DocFile {
+                t: &case.title,
+                u: routes::case(&case.slug),
+                d: case.date.to_string(),
+                s: case.street,
+                m: case.community.as_deref(),
+                c: &case.committees,
+                k: facts,
+                x: ps[0],
+                p: ps.len(),
+            };
+            let mut out = vec![(format!("d/{id}.json"), json(&doc))];
+            for (k, p) in ps.iter().enumerate().skip(1) {
+                out.push((format!("d/{id}-{k}.json"), json(p)));
+            }
+            out
+        })
+        .collect();
+    files.extend(doc_files.into_iter().flatten());
 
     let facet = |f: &dyn Fn(&Case) -> bool| -> Vec<u8> {
         let ids: Vec<u32> =
@@ -502,14 +571,12 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    // FNV-1a 64 over every file: a new index gets a new folder.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (path, bytes) in &files {
-        for &b in path.as_bytes().iter().chain([0u8].iter()).chain(bytes).chain([0u8].iter()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    // FNV-1a 64 of every file, combined in order: a new index gets a new folder.
+    let per_file: Vec<u64> =
+        files.par_iter().map(|(path, bytes)| fnv1a(&[path.as_bytes(), bytes])).collect();
+    let h = per_file
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, f| (h ^ f).wrapping_mul(0x0100_0000_01b3));
     let v = format!("{:012x}", h >> 16);
     let mut files: Vec<(String, Vec<u8>)> =
         files.into_iter().map(|(p, b)| (format!("search/{v}/{p}"), b)).collect();
@@ -684,6 +751,8 @@ mod tests {
         assert_eq!(lookup(&files, "停车"), vec![0]);
         let x = value(&files, "search/d/2.json")["x"].as_str().unwrap().to_string();
         assert_eq!(x.matches("建设嵌入式养老服务站").count(), 1, "{x}");
+        assert!(within("第一段，跨行\n接着。第二…", "标题\n第一段，跨行接着。第二段很长。"));
+        assert!(!within("手写的摘要", "正文里没有这句话"));
         // Unigrams.
         assert_eq!(lookup(&files, "梯"), vec![0]);
         assert_eq!(lookup(&files, "养"), vec![1, 2]);

@@ -118,7 +118,7 @@ impl Session {
         Session {
             opts,
             output: MemoryOutput::default(),
-            cache: LoadCache::default(),
+            cache: LoadCache::for_serve(),
             fingerprints: HashMap::new(),
             templates: None,
             site: None,

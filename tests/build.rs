@@ -359,7 +359,7 @@ fn splits_topics_written_as_one_string_with_a_warning() {
     let site = TestSite::fixture("build/basic");
     let r = site.build(&[]);
     r.assert_code(0);
-    r.expect_warning("content/cases/2020/洪武路养老.md:7:1", &["topics", "提示"]);
+    r.expect_warning("content/cases/2020/洪武路养老.md:7:9", &["topics", "提示"]);
     assert_lists(&site, "topics/qian-ru-shi-yang-lao/index.html", &[HONGWU]);
     assert!(site.read("topics/she-qu-zhi-li/index.html").contains(HONGWU));
     assert!(!site.has("topics/qian-ru-shi-yang-lao-she-qu-zhi-li"));

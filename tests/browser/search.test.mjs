@@ -79,7 +79,11 @@ const slugs = (rs) => rs.map((r) => r.href.replace(/^\/yshsl\/cases\/|\/$/g, '')
 describe('search page', () => {
   test('a phrase query finds the phrase and not its scattered characters', async () => {
     const page = await open();
+    await page.evaluate(() => {
+      window.notReloaded = true;
+    });
     await search(page, '嵌入式养老');
+    assert.equal(await page.evaluate(() => window.notReloaded), true, 'Enter does not reload the page');
     const rs = await results(page);
     assert.deepEqual(slugs(rs), ['qianrushi-yanglao']);
     assert.match(await status(page), /^找到 1 个案例/);
@@ -308,6 +312,17 @@ describe('search page', () => {
     assert.deepEqual(slugs(await results(stale)), ['jiazhuang-dianti']);
     assert.equal(served, 2);
     await stale.close();
+  });
+
+  test('without JavaScript the page says so and links to the lists', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(site.url + 'search/?q=' + encodeURIComponent('养老'));
+    const text = await page.textContent('main');
+    assert.match(text, /站内搜索需要浏览器启用 JavaScript/);
+    assert.ok(await page.isVisible('.search-noscript'));
+    assert.equal(await page.getAttribute('.search-noscript a', 'href'), '/yshsl/cases/');
+    await ctx.close();
   });
 
   test('no page error, no request to another host', () => {

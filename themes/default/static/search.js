@@ -504,8 +504,9 @@
       });
     });
 
-    // Start from the address (?q=…&street=…).
-    input.value = start.q;
+    // Start from the address (?q=…&street=…); keep what was typed before
+    // the script ran if the address has no query.
+    if (start.q || !input.value) input.value = start.q;
     FILTERS.forEach(function (f) {
       var s = selects[f], v = start[f];
       if (s && v && Array.prototype.some.call(s.options, function (o) { return o.value === v; })) s.value = v;
