@@ -159,9 +159,7 @@ pub fn write_site(
         .filter_map(|job| {
             let path = renderer.path(job);
             match renderer.render(job) {
-                Ok(html) => {
-                    sink.write(&path, html.as_bytes()).err().map(|e| write_error(&path, &e))
-                }
+                Ok(html) => sink.write(&path, &html).err().map(|e| write_error(&path, &e)),
                 Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
             }
         })

@@ -8,7 +8,6 @@
 use qrcode::bits::Bits;
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel};
-use std::fmt::Write as _;
 
 /// Dark modules of the QR code of `data`, row by row, and the width.
 fn modules(data: &[u8]) -> Option<(Vec<bool>, usize)> {
@@ -23,6 +22,14 @@ fn modules(data: &[u8]) -> Option<(Vec<bool>, usize)> {
     canvas.apply_mask(MaskPattern::Checkerboard);
     let width = usize::try_from(version.width()).ok()?;
     Some((canvas.into_colors().into_iter().map(|c| c == Color::Dark).collect(), width))
+}
+
+/// Appends a small number in decimal (QR paths are thousands of them).
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// An inline `<svg>` QR code of `url`, labelled for screen readers.
@@ -40,14 +47,16 @@ pub fn svg(url: &str) -> String {
                 while x < width && row[x] {
                     x += 1;
                 }
-                let _ = write!(
-                    path,
-                    "M{} {}h{}v1h-{}z",
-                    start + QUIET,
-                    y + QUIET,
-                    x - start,
-                    x - start
-                );
+                let run = x - start;
+                path.push('M');
+                push_number(&mut path, start + QUIET);
+                path.push(' ');
+                push_number(&mut path, y + QUIET);
+                path.push('h');
+                push_number(&mut path, run);
+                path.push_str("v1h-");
+                push_number(&mut path, run);
+                path.push('z');
             } else {
                 x += 1;
             }

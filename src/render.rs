@@ -31,12 +31,16 @@ pub fn load_templates(root: &Path, config: &Config, diags: &mut Diagnostics) -> 
     } else {
         let site_yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
         let line = site_yaml.lines().position(|l| l.starts_with("theme:")).map_or(1, |i| i + 1);
-        let column = site_yaml.lines().nth(line - 1).and_then(|l| l.find(&config.theme)).map_or(1, |c| {
-            site_yaml.lines().nth(line - 1).map_or(1, |l| l[..c].chars().count() + 1)
-        });
+        let column =
+            site_yaml.lines().nth(line - 1).and_then(|l| l.find(&config.theme)).map_or(1, |c| {
+                site_yaml.lines().nth(line - 1).map_or(1, |l| l[..c].chars().count() + 1)
+            });
         diags.push(
             Diagnostic::error("site.yaml", line, column, format!("找不到主题“{}”", config.theme))
-                .hint(format!("主题应放在 themes/{}/templates/ 下；或写 theme: default", config.theme))
+                .hint(format!(
+                    "主题应放在 themes/{}/templates/ 下；或写 theme: default",
+                    config.theme
+                ))
                 .source(site_yaml.lines().nth(line - 1).unwrap_or("")),
         );
         return None;
@@ -641,7 +645,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page to HTML; the error names the template and line.
-    pub fn render(&self, job: &Job) -> Result<String, tera::Error> {
+    pub fn render(&self, job: &Job) -> Result<Vec<u8>, tera::Error> {
         let s = self.site;
         let mut ctx = tera::Context::new();
         let template = match job {
@@ -851,7 +855,10 @@ impl<'a> Renderer<'a> {
                 "404.html"
             }
         };
-        self.tera.render(template, &ctx)
+        // Bytes straight from Tera: no second pass to validate UTF-8.
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(template, &ctx, &mut out)?;
+        Ok(out)
     }
 
     fn pagination(&self, base: &str, current: usize, total_pages: usize) -> Pagination {

@@ -503,7 +503,11 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             .collect();
         rayon::join(
             || add_postings(&mut bi, start, chunk.iter().map(|(b, _)| b.as_slice()), |k| spread(k)),
-            || add_postings(&mut uni, start, chunk.iter().map(|(_, u)| u.as_slice()), |k| spread(u64::from(k))),
+            || {
+                add_postings(&mut uni, start, chunk.iter().map(|(_, u)| u.as_slice()), |k| {
+                    spread(u64::from(k))
+                })
+            },
         );
     }
     let bi: BTreeMap<String, Vec<u32>> =

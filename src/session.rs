@@ -262,7 +262,7 @@ impl Session {
         let to_render: Vec<usize> = (0..jobs.len())
             .filter(|&i| self.fingerprints.get(&planned[i].0) != Some(&planned[i].1))
             .collect();
-        let results: Vec<Result<(usize, String), crate::diagnostics::Diagnostic>> = to_render
+        let results: Vec<Result<(usize, Vec<u8>), crate::diagnostics::Diagnostic>> = to_render
             .par_iter()
             .map(|&i| {
                 renderer
@@ -314,8 +314,8 @@ impl Session {
         for (i, html) in rendered {
             let (path, fp) = &planned[i];
             self.fingerprints.insert(path.clone(), *fp);
-            if served.get(path).map(|b| &b[..]) != Some(html.as_bytes()) {
-                served.insert(path.clone(), Arc::from(html.into_bytes()));
+            if served.get(path).map(|b| &b[..]) != Some(&html[..]) {
+                served.insert(path.clone(), Arc::from(html));
                 changed.push(path.clone());
             }
         }
