@@ -4,6 +4,7 @@
 #   bash benches/run.sh [--with-hugo] [--no-hugo] [--smoke] [--runs R] [--seed S] [N ...]
 #
 # --smoke: one run of a 50-case corpus, no Hugo (CI checks the script works).
+# OUT_BASE=DIR: write the outputs there (e.g. /dev/shm/yishi-bench, tmpfs).
 #
 # N defaults to "1000 10000 100000". For every N it generates (or reuses) a
 # corpus under benches/.corpus/, runs `yishi build` R times (default 3) under
@@ -41,6 +42,10 @@ if [ "$SMOKE" = yes ]; then SIZES=(50); fi
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 
 CORPUS="$HERE/.corpus"
+# Where the outputs go; OUT_BASE=/dev/shm/yishi-bench times the generators
+# without the disk (the same place for both tools).
+OUT_BASE="${OUT_BASE:-$CORPUS/out}"
+mkdir -p "$OUT_BASE"
 LOGS="$CORPUS/logs"
 mkdir -p "$CORPUS" "$LOGS"
 
@@ -114,6 +119,9 @@ corpus() {
 timed() {
     local logf="$1" out="$2"; shift 2
     rm -rf "$out"
+    # Let the file system finish deleting the last output (and writing back
+    # the one before) so that work is not timed as part of this run.
+    sync; sleep 1
     local t0 t1 rc=0
     t0=$(date +%s.%N)
     /usr/bin/time -v -o "$logf.time" "$@" >"$logf.out" 2>"$logf.err" || rc=$?
@@ -131,7 +139,7 @@ timed() {
 
 # bench NAME N cmd...: RUNS runs; sets B_WALL (median s), B_RSS (max MB), B_PAGES
 bench() {
-    local name="$1" n="$2" out="$CORPUS/out/$2-$1"; shift 2
+    local name="$1" n="$2" out="$OUT_BASE/$2-$1"; shift 2
     mkdir -p "$CORPUS/out"
     local walls=() rsss=() i r
     for i in $(seq 1 "$RUNS"); do
@@ -163,12 +171,12 @@ for n in "${SIZES[@]}"; do
     corpus "$n"
     # yishi
     log "yishi build N=$n"
-    bench yishi "$n" "$YISHI" build --root "$CORPUS/$n" --output "$CORPUS/out/$n-yishi"
+    bench yishi "$n" "$YISHI" build --root "$CORPUS/$n" --output "$OUT_BASE/$n-yishi"
     Y_WALL=$B_WALL; Y_RSS=$B_RSS; Y_PAGES=$B_PAGES
     H_WALL="-"; H_RSS="-"
     if [ -n "$HUGO" ]; then
         log "hugo N=$n"
-        bench hugo "$n" "$HUGO" --source "$CORPUS/$n-hugo" --destination "$CORPUS/out/$n-hugo" --quiet
+        bench hugo "$n" "$HUGO" --source "$CORPUS/$n-hugo" --destination "$OUT_BASE/$n-hugo" --quiet
         H_WALL=$B_WALL; H_RSS=$B_RSS
     fi
     if [ "$Y_WALL" = FAIL ]; then PPS=FAIL; else PPS=$(calc "$Y_PAGES / $Y_WALL" 1); fi

@@ -226,7 +226,7 @@ struct Pagination {
     pages: Vec<PageNumber>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Hash)]
 struct CommunityCount {
     name: String,
     count: usize,
@@ -299,6 +299,10 @@ pub struct Renderer<'a> {
     current_year: i16,
     /// Per case: a hash of everything a list shows of it.
     item_hashes: Vec<u64>,
+    /// Every case index, newest first.
+    all_cases: Vec<usize>,
+    /// Per street: its communities with counts.
+    street_communities: Vec<Vec<CommunityCount>>,
 }
 
 fn hash_of(value: impl std::hash::Hash) -> u64 {
@@ -334,7 +338,26 @@ impl<'a> Renderer<'a> {
                 ))
             })
             .collect();
-        Renderer { site, tera, root, items, site_view, serve_mode, current_year, item_hashes }
+        let all_cases = (0..site.cases.len()).collect();
+        let street_communities = site
+            .config
+            .streets
+            .iter()
+            .zip(&site.by_street)
+            .map(|(st, cases)| communities(site, cases, &st.communities))
+            .collect();
+        Renderer {
+            site,
+            tera,
+            root,
+            items,
+            site_view,
+            serve_mode,
+            current_year,
+            item_hashes,
+            all_cases,
+            street_communities,
+        }
     }
 
     /// A hash of everything the feeds, open data and sitemap show.
@@ -397,10 +420,8 @@ impl<'a> Renderer<'a> {
                 let shown =
                     all.iter().skip((page - 1) * size).take(size).copied().collect::<Vec<_>>();
                 let communities = match kind {
-                    ListKind::Street(k) => {
-                        s.by_street[*k].iter().map(|&i| &s.cases[i].community).collect::<Vec<_>>()
-                    }
-                    _ => Vec::new(),
+                    ListKind::Street(k) => Some(&self.street_communities[*k]),
+                    _ => None,
                 };
                 let term_name = match kind {
                     ListKind::Topic(k) => Some((&s.topics[*k].name, &s.topics[*k].slug)),
@@ -523,15 +544,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn list_cases(&self, kind: ListKind) -> Vec<usize> {
+    /// The cases of a list, newest first (borrowed: a list of N pages must
+    /// not copy its cases N times).
+    fn list_cases(&self, kind: ListKind) -> &[usize] {
         let s = self.site;
         match kind {
-            ListKind::All => (0..s.cases.len()).collect(),
-            ListKind::Typical => s.typical.clone(),
-            ListKind::Street(i) => s.by_street[i].clone(),
-            ListKind::Committee(i) => s.by_committee[i].clone(),
-            ListKind::Topic(i) => s.topics[i].cases.clone(),
-            ListKind::Year(i) => s.by_year[i].1.clone(),
+            ListKind::All => &self.all_cases,
+            ListKind::Typical => &s.typical,
+            ListKind::Street(i) => &s.by_street[i],
+            ListKind::Committee(i) => &s.by_committee[i],
+            ListKind::Topic(i) => &s.topics[i].cases,
+            ListKind::Year(i) => &s.by_year[i].1,
         }
     }
 
@@ -539,8 +562,9 @@ impl<'a> Renderer<'a> {
         format!("{}{route}", self.root)
     }
 
+    /// The newest date of a list (lists are newest first).
     fn latest_date(&self, cases: &[usize]) -> Option<jiff::civil::Date> {
-        cases.iter().map(|&i| self.site.cases[i].date).max()
+        cases.first().map(|&i| self.site.cases[i].date)
     }
 
     fn meta(
@@ -740,7 +764,7 @@ impl<'a> Renderer<'a> {
                     ListKind::Street(k) => {
                         let st = &s.config.streets[k];
                         let mut t = self.terms(TermsKind::Streets).swap_remove(k);
-                        t.communities = communities(s, &s.by_street[k], &st.communities);
+                        t.communities = self.street_communities[k].clone();
                         (
                             "street",
                             format!("{}的协商案例", st.name),
