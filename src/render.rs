@@ -806,7 +806,7 @@ impl<'a> Renderer<'a> {
                 };
                 let title_full =
                     if *page > 1 { format!("{title}（第{page}页）") } else { title };
-                let mut meta = self.meta(job, kind_name, title_full, nav, &all);
+                let mut meta = self.meta(job, kind_name, title_full, nav, all);
                 meta.feed_url = feed;
                 let mut crumbs = vec![self.home_crumb()];
                 crumbs.extend(crumb);

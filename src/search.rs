@@ -502,7 +502,7 @@ pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
             .map(|(c, (x, k))| grams(&format!("{}\n{k}\n{x}", c.title)))
             .collect();
         rayon::join(
-            || add_postings(&mut bi, start, chunk.iter().map(|(b, _)| b.as_slice()), |k| spread(k)),
+            || add_postings(&mut bi, start, chunk.iter().map(|(b, _)| b.as_slice()), spread),
             || {
                 add_postings(&mut uni, start, chunk.iter().map(|(_, u)| u.as_slice()), |k| {
                     spread(u64::from(k))
