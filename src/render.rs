@@ -293,7 +293,9 @@ pub struct Renderer<'a> {
     site: &'a Site,
     tera: &'a tera::Tera,
     root: String,
-    items: Vec<CaseItem<'a>>,
+    /// List views of the cases, made when a page first needs them (a serve
+    /// rebuild renders a handful of pages out of thousands).
+    items: Vec<std::sync::OnceLock<CaseItem<'a>>>,
     site_view: SiteView<'a>,
     serve_mode: bool,
     current_year: i16,
@@ -315,7 +317,7 @@ fn hash_of(value: impl std::hash::Hash) -> u64 {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a tera::Tera, serve_mode: bool, current_year: i16) -> Self {
         let root = site.root();
-        let items = site.cases.iter().map(|c| case_item(site, &root, c)).collect();
+        let items = site.cases.iter().map(|_| std::sync::OnceLock::new()).collect();
         let site_view = SiteView {
             title: &site.config.title,
             description: &site.config.description,
@@ -360,6 +362,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    fn item(&self, i: usize) -> &CaseItem<'a> {
+        self.items[i].get_or_init(|| case_item(self.site, &self.root, &self.site.cases[i]))
+    }
+
     /// A hash of everything the feeds, open data and sitemap show.
     pub fn data_fingerprint(&self) -> u64 {
         let s = self.site;
@@ -380,9 +386,10 @@ impl<'a> Renderer<'a> {
         ))
     }
 
-    /// A hash of everything the search index holds: facts and text versions.
-    pub fn search_fingerprint(&self) -> u64 {
-        hash_of((&self.item_hashes, &self.site.versions, self.data_fingerprint()))
+    /// A hash of everything the search index holds: facts (given as the
+    /// data fingerprint) and text versions.
+    pub fn search_fingerprint(&self, data_fingerprint: u64) -> u64 {
+        hash_of((&self.item_hashes, &self.site.versions, data_fingerprint))
     }
 
     /// A hash of everything `job`'s page shows, apart from the templates and
@@ -685,8 +692,9 @@ impl<'a> Renderer<'a> {
                 self.common(&mut ctx, &meta, &[]);
                 ctx.insert("intro_html", &s.intro.html);
                 let typical: Vec<&CaseItem> =
-                    s.typical.iter().take(6).map(|&i| &self.items[i]).collect();
-                let latest: Vec<&CaseItem> = self.items.iter().take(10).collect();
+                    s.typical.iter().take(6).map(|&i| self.item(i)).collect();
+                let latest: Vec<&CaseItem> =
+                    (0..self.items.len().min(10)).map(|i| self.item(i)).collect();
                 ctx.insert("typical", &typical);
                 ctx.insert("latest", &latest);
                 ctx.insert("streets", &self.terms(TermsKind::Streets));
@@ -699,7 +707,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Case(i) => {
                 let c = &s.cases[*i];
-                let item = &self.items[*i];
+                let item = self.item(*i);
                 let mut meta = self.meta(job, "case", c.title.clone(), "", &[*i]);
                 let shown_date = c.updated.map_or(c.date, |u| u.max(c.date));
                 meta.updated = Some(dates::chinese(shown_date));
@@ -711,7 +719,7 @@ impl<'a> Renderer<'a> {
                 self.common(&mut ctx, &meta, &crumbs);
                 let neighbour = |j: usize| Neighbour {
                     title: &s.cases[j].title,
-                    url: self.items[j].url.clone(),
+                    url: self.item(j).url.clone(),
                 };
                 let view = CaseView {
                     item,
@@ -817,7 +825,7 @@ impl<'a> Renderer<'a> {
                     });
                 }
                 self.common(&mut ctx, &meta, &crumbs);
-                let items: Vec<&CaseItem> = shown.iter().map(|&i| &self.items[i]).collect();
+                let items: Vec<&CaseItem> = shown.iter().map(|&i| self.item(i)).collect();
                 ctx.insert("cases", &items);
                 ctx.insert("total", &all.len());
                 ctx.insert("pagination", &self.pagination(&base, *page, total_pages));

@@ -285,6 +285,9 @@ fn read(s: &RwLock<State>) -> std::sync::RwLockReadGuard<'_, State> {
 // ---------------------------------------------------------------------------
 // Watching and rebuilding
 
+/// How long the writer must pause before the search index is rebuilt.
+const SEARCH_PAUSE: Duration = Duration::from_millis(200);
+
 fn rebuild_loop(
     mut session: Session,
     mut watcher: Watcher,
@@ -294,9 +297,15 @@ fn rebuild_loop(
     quiet: bool,
 ) {
     let mut last_ping = Instant::now();
+    // A message that arrived while deciding whether to rebuild the search index.
+    let mut pending: Option<Msg> = None;
     loop {
         let wait = PING_EVERY.saturating_sub(last_ping.elapsed());
-        let first = match rx.recv_timeout(wait) {
+        let received = match pending.take() {
+            Some(m) => Ok(m),
+            None => rx.recv_timeout(wait),
+        };
+        let first = match received {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) => {
                 broadcast(shared, b": ping\n\n");
@@ -364,8 +373,13 @@ fn rebuild_loop(
         let t = Instant::now();
         let r = rebuild(&mut session, &sources);
         apply(&session, shared, r, t.elapsed(), &sources, root, quiet);
-        // The search index follows the pages and their reload.
-        publish_search(&mut session, shared);
+        // The search index follows the pages and their reload, once the
+        // writer pauses: a save that comes within SEARCH_PAUSE is rebuilt
+        // first (the index takes a second at 10,000 cases).
+        match rx.recv_timeout(SEARCH_PAUSE) {
+            Ok(m) => pending = Some(m),
+            Err(_) => publish_search(&mut session, shared),
+        }
     }
     watcher.stop_nonblocking();
 }

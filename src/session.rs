@@ -293,8 +293,9 @@ impl Session {
 
         // Feeds and open data when what they show changed; the search index
         // later; static files and case assets from the copy cache.
-        let data_fp = hash_of((global, renderer.data_fingerprint()));
-        let search_fp = hash_of((global, renderer.search_fingerprint()));
+        let data_raw = renderer.data_fingerprint();
+        let data_fp = hash_of((global, data_raw));
+        let search_fp = hash_of((global, renderer.search_fingerprint(data_raw)));
         let extra = Collect::default();
         let data_changed = self.data_fingerprint != Some(data_fp);
         if data_changed {
@@ -309,8 +310,15 @@ impl Session {
 
         let mut served = self.output.files.lock().unwrap_or_else(|p| p.into_inner());
         let mut changed = Vec::new();
-        let mut live: std::collections::HashSet<String> =
-            planned.iter().map(|(p, _)| p.clone()).collect();
+        let extra = extra.files.into_inner().unwrap_or_default();
+        let kept: Vec<String> = extra
+            .iter()
+            .map(|(p, _)| p.clone())
+            .chain(copies.iter().map(|(p, _)| p.clone()))
+            .collect();
+        let mut live: std::collections::HashSet<&str> =
+            planned.iter().map(|(p, _)| p.as_str()).collect();
+        live.extend(kept.iter().map(String::as_str));
         for (i, html) in rendered {
             let (path, fp) = &planned[i];
             self.fingerprints.insert(path.clone(), *fp);
@@ -319,15 +327,13 @@ impl Session {
                 changed.push(path.clone());
             }
         }
-        for (path, bytes) in extra.files.into_inner().unwrap_or_default() {
-            live.insert(path.clone());
+        for (path, bytes) in extra {
             if served.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
                 served.insert(path.clone(), Arc::from(bytes));
                 changed.push(path);
             }
         }
         for (path, bytes) in copies {
-            live.insert(path.clone());
             if served.get(&path) != Some(&bytes) {
                 served.insert(path.clone(), bytes);
                 changed.push(path);
@@ -337,7 +343,7 @@ impl Session {
         // that were kept because their inputs did not change.
         let gone: Vec<String> = served
             .keys()
-            .filter(|k| !live.contains(*k))
+            .filter(|k| !live.contains(k.as_str()))
             .filter(|k| data_changed || !is_data_artefact(k))
             .filter(|k| !is_search_artefact(k))
             .cloned()
