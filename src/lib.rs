@@ -154,16 +154,28 @@ pub fn write_site(
     let t = Instant::now();
     let renderer = render::Renderer::new(site, tera, serve_mode, current_year);
     let jobs = renderer.jobs();
-    let errors: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let path = renderer.path(job);
-            match renderer.render(job) {
-                Ok(html) => sink.write(&path, &html).err().map(|e| write_error(&path, &e)),
-                Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
-            }
-        })
-        .collect();
+    // Pages and the artefacts (feeds, open data, search index) together:
+    // the index has serial stretches that the page renderers fill.
+    let ((errors, pages_time), (artefacts, artefacts_time)) = rayon::join(
+        || {
+            let errors: Vec<Diagnostic> = jobs
+                .par_iter()
+                .filter_map(|job| {
+                    let path = renderer.path(job);
+                    match renderer.render(job) {
+                        Ok(html) => sink.write(&path, &html).err().map(|e| write_error(&path, &e)),
+                        Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
+                    }
+                })
+                .collect();
+            (errors, t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            let artefacts = render::artefacts(site, &renderer, &jobs);
+            (artefacts, t.elapsed())
+        },
+    );
     // One template mistake breaks many pages: report it once.
     let mut seen = std::collections::HashSet::new();
     for e in errors {
@@ -177,16 +189,16 @@ pub fn write_site(
             diags.push(e);
         }
     }
-    stages.push(("pages", t.elapsed()));
-    let t = Instant::now();
-    let artefacts = render::artefacts(site, &renderer, &jobs);
-    stages.push(("artefacts", t.elapsed()));
+    stages.push(("pages", pages_time));
+    stages.push(("artefacts", artefacts_time));
     let t = Instant::now();
     let mut files = jobs.len() + artefacts.len();
-    for (path, bytes) in &artefacts {
-        if let Err(e) = sink.write(path, bytes) {
-            diags.push(write_error(path, &e));
-        }
+    let write_errors: Vec<Diagnostic> = artefacts
+        .par_iter()
+        .filter_map(|(path, bytes)| sink.write(path, bytes).err().map(|e| write_error(path, &e)))
+        .collect();
+    for e in write_errors {
+        diags.push(e);
     }
     let statics = render::static_files(root, &site.config);
     files += statics.len();
