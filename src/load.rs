@@ -534,7 +534,17 @@ fn markdown_files(
 
 fn rel_str(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    match rel.to_str() {
+        // The common case: one allocation, `/` already the separator.
+        Some(s)
+            if std::path::MAIN_SEPARATOR == '/' && !s.starts_with("./") && !s.contains("/./") =>
+        {
+            s.to_string()
+        }
+        _ => {
+            rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+        }
+    }
 }
 
 /// Reads one case file and validates its front matter.
