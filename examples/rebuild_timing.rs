@@ -17,7 +17,7 @@ fn main() {
         .find(|e| e.path().extension().is_some_and(|x| x == "md"))
         .expect("a case")
         .into_path();
-    for i in 0..3 {
+    for i in 0..std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(3) {
         let mut text = std::fs::read_to_string(&case).unwrap();
         text.push_str(&format!("\n补充说明第{i}条。\n"));
         std::fs::write(&case, text).unwrap();
