@@ -31,8 +31,16 @@ echo "== browser tests"
 (
   cd tests/browser
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
-  YISHI_BIN="$PWD/../../target/release/yishi" node --test --test-concurrency=1
+  YISHI_BIN="$PWD/../../target/release/yishi" node --test --test-concurrency=1 2>&1 | tee /tmp/yishi-node-test.log
+  exit "${PIPESTATUS[0]}"
 )
 
 echo "== benchmark smoke run (small corpus; figures are not judged here)"
-if [ -x benches/run.sh ]; then bash benches/run.sh --smoke; fi
+bash benches/run.sh --smoke
+
+# One closing line over every suite.
+passed=$(grep -oE '[0-9]+ passed;' /tmp/yishi-cargo-test.log | awk '{s+=$1} END {print s+0}')
+failed=$(grep -oE '[0-9]+ failed;' /tmp/yishi-cargo-test.log | awk '{s+=$1} END {print s+0}')
+node_pass=$(awk '/^# pass/ {print $3}' /tmp/yishi-node-test.log | tail -1)
+node_fail=$(awk '/^# fail/ {print $3}' /tmp/yishi-node-test.log | tail -1)
+echo "tests: $(( passed + ${node_pass:-0} )) passed, $(( failed + ${node_fail:-0} )) failed"
