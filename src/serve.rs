@@ -8,6 +8,7 @@
 //! read. Never writes to disk.
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::feeds::xml_escape;
 use crate::session::{Rebuild, Session};
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
@@ -876,17 +877,17 @@ pub fn error_page(diags: &[Diagnostic]) -> String {
         };
         items.push_str(&format!(
             "<li class=\"{class}\"><p><code>{}:{}:{}</code> <strong>{}</strong>：{}</p>",
-            esc(&d.path),
+            xml_escape(&d.path),
             d.line,
             d.column,
             d.severity.label(),
-            esc(&d.message)
+            xml_escape(&d.message)
         ));
         if let Some(src) = d.source_line.as_deref().filter(|s| !s.trim().is_empty()) {
-            items.push_str(&format!("<pre>{:>4} | {}</pre>", d.line, esc(src)));
+            items.push_str(&format!("<pre>{:>4} | {}</pre>", d.line, xml_escape(src)));
         }
         if let Some(hint) = &d.hint {
-            items.push_str(&format!("<p class=\"hint\">提示：{}</p>", esc(hint)));
+            items.push_str(&format!("<p class=\"hint\">提示：{}</p>", xml_escape(hint)));
         }
         items.push_str("</li>\n");
     }
@@ -923,21 +924,6 @@ pre {{ overflow-x: auto; margin: .25rem 0; }}
 
 fn not_found_page() -> String {
     "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面不存在</title></head><body><h1>页面不存在</h1><p><a href=\"/\">返回首页</a></p></body></html>\n".into()
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
