@@ -117,7 +117,7 @@ pub fn parse(path: &str, text: &str, diags: &mut Diagnostics) -> Option<Document
         );
         return None;
     };
-    let yaml_start = index.position(text, 0).0 + 1; // line 2
+    let yaml_start = 2; // the line after the opening fence
     let yaml_begin_offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let close_offset = line_start_offset(text, close_line);
     let body_offset = text[close_offset..].find('\n').map_or(text.len(), |i| close_offset + i + 1);

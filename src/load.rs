@@ -395,8 +395,7 @@ pub fn load_cached(
             return;
         }
         let mut diag = Diagnostics::new();
-        let links =
-            render_case(root, &content_canon, &root_path, &link_map, unsafe_html, d, &mut diag);
+        let links = render_case(root, &root_path, &link_map, unsafe_html, d, &mut diag);
         f.rendered = Some(RenderKey { version: 0, slug: d.case.slug.clone(), links, diags: diag });
         if !keep_sources {
             d.text = String::new();
@@ -434,12 +433,9 @@ pub fn load_cached(
     for (mut page, text, body_offset, dir) in page_sources {
         let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
         let r = render_body(
-            root,
-            &content_canon,
             &page.source,
             &text,
             body_offset,
-            &dir,
             &rel_dir,
             &link_map,
             unsafe_html,
@@ -469,7 +465,7 @@ pub fn load_cached(
         }
     }
 
-    let intro = read_intro(root, &content_canon, &link_map, unsafe_html, &mut diags);
+    let intro = read_intro(root, &link_map, unsafe_html, &mut diags);
     timings.push(("markdown", t.elapsed()));
     if config.strict {
         diags.escalate_strict();
@@ -1222,7 +1218,6 @@ fn build_topics(
 
 fn render_case(
     root: &Path,
-    content_canon: &Path,
     root_path: &str,
     link_map: &HashMap<PathBuf, String>,
     unsafe_html: bool,
@@ -1235,12 +1230,9 @@ fn render_case(
     let mut new_assets: Vec<Asset> = Vec::new();
     let dir = d.dir.clone();
     let r = render_body(
-        root,
-        content_canon,
         &d.case.source,
         &d.text,
         d.body_offset,
-        &d.dir,
         &rel_dir,
         link_map,
         unsafe_html,
@@ -1306,12 +1298,9 @@ pub fn default_summary(text: &str) -> String {
 /// Renders a body and turns Markdown problems into diagnostics at file positions.
 #[allow(clippy::too_many_arguments)]
 fn render_body(
-    root: &Path,
-    content_canon: &Path,
     rel: &str,
     text: &str,
     body_offset: usize,
-    dir: &Path,
     rel_dir: &Path,
     link_map: &HashMap<PathBuf, String>,
     unsafe_html: bool,
@@ -1334,13 +1323,10 @@ fn render_body(
                     None => Resolved::Missing,
                 }
             }
-            LinkKind::Asset => {
-                let _ = (root, content_canon, dir);
-                match (asset.borrow_mut())(target, kind) {
-                    Some(url) => Resolved::Url(url),
-                    None => Resolved::Missing,
-                }
-            }
+            LinkKind::Asset => match (asset.borrow_mut())(target, kind) {
+                Some(url) => Resolved::Url(url),
+                None => Resolved::Missing,
+            },
         }
     };
     let r = markdown::render(body, unsafe_html, &resolve);
@@ -1442,7 +1428,6 @@ fn read_page(
 
 fn read_intro(
     root: &Path,
-    content_canon: &Path,
     link_map: &HashMap<PathBuf, String>,
     unsafe_html: bool,
     diags: &mut Diagnostics,
@@ -1456,12 +1441,9 @@ fn read_intro(
     v.unknown_keys(&["title"], diags);
     let title = v.string("title", diags);
     let r = render_body(
-        root,
-        content_canon,
         rel,
         &text,
         doc.body_offset,
-        &root.join("content"),
         Path::new("content"),
         link_map,
         unsafe_html,

@@ -583,9 +583,7 @@ impl<'a> Renderer<'a> {
         cases: &[usize],
     ) -> PageMeta {
         let route = self.route(job);
-        let updated = self
-            .latest_date(cases)
-            .or_else(|| self.latest_date(&[0].repeat(usize::from(!self.site.cases.is_empty()))));
+        let updated = self.latest_date(cases).or_else(|| self.latest_date(&self.all_cases));
         let head_title = if matches!(job, Job::Home) {
             self.site.config.title.clone()
         } else {
@@ -681,13 +679,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         let template = match job {
             Job::Home => {
-                let all: Vec<usize> = (0..s.cases.len()).collect();
+                let all = &self.all_cases;
                 let meta = self.meta(
                     job,
                     "home",
                     s.intro.title.clone().unwrap_or_else(|| s.config.title.clone()),
                     "home",
-                    &all,
+                    all,
                 );
                 self.common(&mut ctx, &meta, &[]);
                 ctx.insert("intro_html", &s.intro.html);
@@ -702,7 +700,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("topics", &self.terms(TermsKind::Topics));
                 ctx.insert("years", &self.terms(TermsKind::Years));
                 ctx.insert("total", &s.cases.len());
-                ctx.insert("latest_date", &self.latest_date(&all).map(dates::chinese));
+                ctx.insert("latest_date", &self.latest_date(all).map(dates::chinese));
                 "home.html"
             }
             Job::Case(i) => {
@@ -839,8 +837,8 @@ impl<'a> Renderer<'a> {
                     TermsKind::Topics => ("topics", "按主题浏览", "topics"),
                     TermsKind::Years => ("years", "按年份浏览", "years"),
                 };
-                let all: Vec<usize> = (0..s.cases.len()).collect();
-                let meta = self.meta(job, kind_name, title.into(), nav, &all);
+                let all = &self.all_cases;
+                let meta = self.meta(job, kind_name, title.into(), nav, all);
                 self.common(&mut ctx, &meta, &[self.home_crumb()]);
                 ctx.insert("terms", &self.terms(*kind));
                 "terms.html"
@@ -857,15 +855,15 @@ impl<'a> Renderer<'a> {
                 "page.html"
             }
             Job::Stats => {
-                let all: Vec<usize> = (0..s.cases.len()).collect();
-                let meta = self.meta(job, "stats", "协商议事统计".into(), "stats", &all);
+                let all = &self.all_cases;
+                let meta = self.meta(job, "stats", "协商议事统计".into(), "stats", all);
                 self.common(&mut ctx, &meta, &[self.home_crumb()]);
                 ctx.insert("stats", &stats::build(s, self.current_year));
                 "stats.html"
             }
             Job::Search => {
-                let all: Vec<usize> = (0..s.cases.len()).collect();
-                let meta = self.meta(job, "search", "搜索案例".into(), "search", &all);
+                let all = &self.all_cases;
+                let meta = self.meta(job, "search", "搜索案例".into(), "search", all);
                 self.common(&mut ctx, &meta, &[self.home_crumb()]);
                 let opts = |v: Vec<TermView>| -> Vec<FilterOption> {
                     v.into_iter().map(|t| FilterOption { name: t.name, slug: t.slug }).collect()
@@ -880,8 +878,8 @@ impl<'a> Renderer<'a> {
                 "search.html"
             }
             Job::NotFound => {
-                let all: Vec<usize> = (0..s.cases.len()).collect();
-                let mut meta = self.meta(job, "404", "页面不存在".into(), "", &all);
+                let all = &self.all_cases;
+                let mut meta = self.meta(job, "404", "页面不存在".into(), "", all);
                 meta.url = self.url("404.html");
                 self.common(&mut ctx, &meta, &[self.home_crumb()]);
                 "404.html"
