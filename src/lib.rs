@@ -167,8 +167,25 @@ pub fn write_site(
         })
         .collect();
     let pages_time = t.elapsed();
+    // The search index goes straight to the sink as it is made; feeds and
+    // open data are small and made beside it.
     let t = Instant::now();
-    let artefacts = render::artefacts(site, &renderer, &jobs);
+    let index_files = std::sync::atomic::AtomicUsize::new(0);
+    let index_errors = std::sync::Mutex::new(Vec::new());
+    let (artefacts, ()) = rayon::join(
+        || render::data_artefacts(site, &renderer, &jobs),
+        || {
+            search::write(site, &|path, bytes| {
+                index_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Err(e) = sink.write(&path, &bytes) {
+                    index_errors
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(write_error(&path, &e));
+                }
+            })
+        },
+    );
     let artefacts_time = t.elapsed();
     // One template mistake breaks many pages: report it once.
     let mut seen = std::collections::HashSet::new();
@@ -183,10 +200,15 @@ pub fn write_site(
             diags.push(e);
         }
     }
+    let mut index_errors = index_errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    index_errors.sort_by(|a, b| a.path.cmp(&b.path));
+    for e in index_errors {
+        diags.push(e);
+    }
     stages.push(("pages", pages_time));
     stages.push(("artefacts", artefacts_time));
     let t = Instant::now();
-    let mut files = jobs.len() + artefacts.len();
+    let mut files = jobs.len() + artefacts.len() + index_files.into_inner();
     let write_errors: Vec<Diagnostic> = artefacts
         .par_iter()
         .filter_map(|(path, bytes)| sink.write(path, bytes).err().map(|e| write_error(path, &e)))

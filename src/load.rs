@@ -984,6 +984,7 @@ impl Validator<'_> {
             participants,
             location,
             summary,
+            summary_written: false,
             cover,
             cover_alt,
             draft,
@@ -1084,6 +1085,7 @@ fn placeholder_case(rel: &str, draft: bool) -> Case {
         participants: Vec::new(),
         location: None,
         summary: String::new(),
+        summary_written: false,
         cover: None,
         cover_alt: None,
         draft,
@@ -1251,12 +1253,17 @@ fn render_case(
             d.case.assets.push(a);
         }
     }
-    if d.case.summary.is_empty() {
+    d.case.summary_written = !d.case.summary.is_empty();
+    if !d.case.summary_written {
         d.case.summary = default_summary(&r.0.lead);
     }
     privacy::scan(&d.case.source, &d.text, d.body_offset, diags);
+    // Both grew by doubling; every case holds them until the site is
+    // written, so the slack would be a third of a large build's memory.
     d.case.content_html = r.0.html;
+    d.case.content_html.shrink_to_fit();
     d.case.plain = r.0.plain;
+    d.case.plain.shrink_to_fit();
     r.1
 }
 

@@ -42,6 +42,8 @@ pub struct Case {
     pub participants: Vec<String>,
     pub location: Option<String>,
     pub summary: String,
+    /// The summary was written in the front matter, not taken from the body.
+    pub summary_written: bool,
     /// Name of the cover under the case's folder.
     pub cover: Option<String>,
     pub cover_alt: Option<String>,

@@ -24,12 +24,16 @@ fn modules(data: &[u8]) -> Option<(Vec<bool>, usize)> {
     Some((canvas.into_colors().into_iter().map(|c| c == Color::Dark).collect(), width))
 }
 
-/// Appends a small number in decimal (QR paths are thousands of them).
-fn push_number(out: &mut String, n: usize) {
-    if n >= 10 {
-        push_number(out, n / 10);
+/// Appends a number in decimal (a path holds hundreds of them; QR sizes
+/// stay below 200).
+fn push_number(out: &mut Vec<u8>, n: usize) {
+    if n >= 100 {
+        out.push(b'0' + (n / 100 % 10) as u8);
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    if n >= 10 {
+        out.push(b'0' + (n / 10 % 10) as u8);
+    }
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// An inline `<svg>` QR code of `url`, labelled for screen readers.
@@ -37,35 +41,40 @@ pub fn svg(url: &str) -> String {
     let Some((dark, width)) = modules(url.as_bytes()) else { return String::new() };
     const QUIET: usize = 4;
     let size = width + 2 * QUIET;
-    let mut path = String::with_capacity(width * width / 2);
-    for y in 0..width {
-        let row = &dark[y * width..(y + 1) * width];
+    let mut out: Vec<u8> = Vec::with_capacity(width * width * 2);
+    out.extend_from_slice(
+        format!(
+            "<svg class=\"qr\" role=\"img\" aria-label=\"本页网址的二维码\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+            px = size * 4
+        )
+        .as_bytes(),
+    );
+    for (y, row) in dark.chunks_exact(width).enumerate() {
         let mut x = 0;
         while x < width {
-            if row[x] {
-                let start = x;
-                while x < width && row[x] {
-                    x += 1;
-                }
-                let run = x - start;
-                path.push('M');
-                push_number(&mut path, start + QUIET);
-                path.push(' ');
-                push_number(&mut path, y + QUIET);
-                path.push('h');
-                push_number(&mut path, run);
-                path.push_str("v1h-");
-                push_number(&mut path, run);
-                path.push('z');
-            } else {
+            if !row[x] {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < width && row[x] {
                 x += 1;
             }
+            let run = x - start;
+            out.push(b'M');
+            push_number(&mut out, start + QUIET);
+            out.push(b' ');
+            push_number(&mut out, y + QUIET);
+            out.push(b'h');
+            push_number(&mut out, run);
+            out.extend_from_slice(b"v1h-");
+            push_number(&mut out, run);
+            out.push(b'z');
         }
     }
-    format!(
-        "<svg class=\"qr\" role=\"img\" aria-label=\"本页网址的二维码\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>",
-        px = size * 4
-    )
+    out.extend_from_slice(b"\"/></svg>");
+    // Only ASCII was pushed after the UTF-8 prefix.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

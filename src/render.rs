@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Case, Site, routes};
-use crate::{qr, search, stats, theme};
+use crate::{qr, stats, theme};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -296,7 +296,11 @@ pub struct Renderer<'a> {
     /// List views of the cases, made when a page first needs them (a serve
     /// rebuild renders a handful of pages out of thousands).
     items: Vec<std::sync::OnceLock<CaseItem<'a>>>,
-    site_view: SiteView<'a>,
+    /// The same as template values: a list page clones them (a reference
+    /// count) instead of serialising 20 items again.
+    item_values: Vec<std::sync::OnceLock<tera::Value>>,
+    /// `site` in every template, converted once.
+    site_value: tera::Value,
     serve_mode: bool,
     current_year: i16,
     /// Per case: a hash of everything a list shows of it.
@@ -318,12 +322,13 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a tera::Tera, serve_mode: bool, current_year: i16) -> Self {
         let root = site.root();
         let items = site.cases.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let site_view = SiteView {
+        let item_values = site.cases.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let site_value = tera::Value::from_serializable(&SiteView {
             title: &site.config.title,
             description: &site.config.description,
             base_url: &site.config.base_url,
             footer: &site.config.footer,
-        };
+        });
         let item_hashes = site
             .cases
             .iter()
@@ -353,7 +358,8 @@ impl<'a> Renderer<'a> {
             tera,
             root,
             items,
-            site_view,
+            item_values,
+            site_value,
             serve_mode,
             current_year,
             item_hashes,
@@ -364,6 +370,14 @@ impl<'a> Renderer<'a> {
 
     fn item(&self, i: usize) -> &CaseItem<'a> {
         self.items[i].get_or_init(|| case_item(self.site, &self.root, &self.site.cases[i]))
+    }
+
+    fn item_value(&self, i: usize) -> tera::Value {
+        self.item_values[i].get_or_init(|| tera::Value::from_serializable(self.item(i))).clone()
+    }
+
+    fn item_values(&self, cases: impl Iterator<Item = usize>) -> tera::Value {
+        tera::Value::from(cases.map(|i| self.item_value(i)).collect::<Vec<_>>())
     }
 
     /// A hash of everything the feeds, open data and sitemap show.
@@ -666,7 +680,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn common(&self, ctx: &mut tera::Context, meta: &PageMeta, crumbs: &[Crumb]) {
-        ctx.insert("site", &self.site_view);
+        ctx.insert_value("site", self.site_value.clone());
         ctx.insert("root", &self.root);
         ctx.insert("page", meta);
         ctx.insert("breadcrumbs", crumbs);
@@ -689,12 +703,8 @@ impl<'a> Renderer<'a> {
                 );
                 self.common(&mut ctx, &meta, &[]);
                 ctx.insert("intro_html", &s.intro.html);
-                let typical: Vec<&CaseItem> =
-                    s.typical.iter().take(6).map(|&i| self.item(i)).collect();
-                let latest: Vec<&CaseItem> =
-                    (0..self.items.len().min(10)).map(|i| self.item(i)).collect();
-                ctx.insert("typical", &typical);
-                ctx.insert("latest", &latest);
+                ctx.insert_value("typical", self.item_values(s.typical.iter().take(6).copied()));
+                ctx.insert_value("latest", self.item_values(0..self.items.len().min(10)));
                 ctx.insert("streets", &self.terms(TermsKind::Streets));
                 ctx.insert("committees", &self.terms(TermsKind::Committees));
                 ctx.insert("topics", &self.terms(TermsKind::Topics));
@@ -823,8 +833,7 @@ impl<'a> Renderer<'a> {
                     });
                 }
                 self.common(&mut ctx, &meta, &crumbs);
-                let items: Vec<&CaseItem> = shown.iter().map(|&i| self.item(i)).collect();
-                ctx.insert("cases", &items);
+                ctx.insert_value("cases", self.item_values(shown.iter().copied()));
                 ctx.insert("total", &all.len());
                 ctx.insert("pagination", &self.pagination(&base, *page, total_pages));
                 ctx.insert("term", &term);
@@ -982,14 +991,6 @@ fn case_item<'a>(site: &'a Site, root: &str, c: &'a Case) -> CaseItem<'a> {
         followup_count: c.followups.len(),
         summary: &c.summary,
     }
-}
-
-/// Non-HTML outputs: feeds, open data, sitemap, robots, search index.
-pub fn artefacts(site: &Site, renderer: &Renderer, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
-    let (mut out, search) =
-        rayon::join(|| data_artefacts(site, renderer, jobs), || search::build(site));
-    out.extend(search);
-    out
 }
 
 /// Feeds, open data, sitemap and robots.txt (everything but the search index).

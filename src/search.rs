@@ -103,7 +103,7 @@
 use crate::model::{Case, Site, routes};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Average size aimed at for one postings shard, in bytes.
 pub const SHARD_TARGET: usize = 8 * 1024;
@@ -189,14 +189,21 @@ fn gaps(ids: impl Iterator<Item = u32>, tag: char) -> String {
 
 /// Encodes ascending, distinct ids among `0..n` in the shortest form.
 pub fn encode_postings(ids: &[u32], n: u32) -> String {
-    if n > 0 && ids.len() == n as usize {
+    encode_runs(&[ids], n)
+}
+
+/// [`encode_postings`] of the ids of consecutive runs, one after another.
+fn encode_runs<R: AsRef<[u32]>>(runs: &[R], n: u32) -> String {
+    let all = || runs.iter().flat_map(|r| r.as_ref().iter().copied());
+    let len: usize = runs.iter().map(|r| r.as_ref().len()).sum();
+    if n > 0 && len == n as usize {
         return "a".to_string();
     }
-    let delta = gaps(ids.iter().copied(), 'd');
+    let delta = gaps(all(), 'd');
     let mut best = delta;
-    if let Some(&max) = ids.last() {
+    if let Some(max) = runs.iter().rev().find_map(|r| r.as_ref().last().copied()) {
         let mut bits = vec![0u8; max as usize / 6 + 1];
-        for &id in ids {
+        for id in all() {
             bits[id as usize / 6] |= 1 << (id % 6);
         }
         let mut bitmap = String::with_capacity(bits.len() + 1);
@@ -205,8 +212,8 @@ pub fn encode_postings(ids: &[u32], n: u32) -> String {
         if bitmap.len() < best.len() {
             best = bitmap;
         }
-        if ids.len() * 2 > n as usize {
-            let mut it = ids.iter().copied().peekable();
+        if len * 2 > n as usize {
+            let mut it = all().peekable();
             let missing = (0..n).filter(move |&i| {
                 if it.peek() == Some(&i) {
                     it.next();
@@ -284,97 +291,247 @@ pub fn decode_postings(s: &str, n: u32) -> Option<Vec<u32>> {
     }
 }
 
-/// The searchable text of a case besides its title: the hand-written
-/// summary and the body text, then the line of facts.
-pub fn case_text(site: &Site, case: &Case) -> (String, String) {
-    let mut lines: Vec<String> = Vec::new();
-    let summary = case.summary.trim();
-    if !summary.is_empty() && !within(summary, &case.plain) {
-        lines.push(summary.to_string());
-    }
-    let plain = case.plain.trim();
-    if !plain.is_empty() {
-        lines.push(plain.to_string());
-    }
-    let mut facts: Vec<String> = Vec::new();
-    if let Some(s) = case.street.and_then(|s| site.config.streets.get(s)) {
-        facts.push(s.name.clone());
-    }
-    if let Some(c) = &case.community {
-        facts.push(c.clone());
-    }
-    for c in case.committees.iter().filter_map(|&c| site.config.committees.get(c)) {
-        facts.push(c.name.clone());
-        if let Some(short) = &c.short {
-            facts.push(short.clone());
+/// The searchable text of a case besides its title, borrowed from the case
+/// but for the short line of facts.
+pub struct CaseText<'a> {
+    /// The hand-written summary, when the body does not already hold it.
+    pub summary: Option<&'a str>,
+    /// The visible text of the body.
+    pub body: &'a str,
+    /// Street, community, committees, topics, outcome, participants,
+    /// location and follow-ups, joined by ` · `.
+    pub facts: String,
+}
+
+impl CaseText<'_> {
+    /// The text a case file stores as `x`: the summary, then the body.
+    pub fn text(&self) -> String {
+        match (self.summary, self.body.is_empty()) {
+            (Some(s), false) => format!("{s}\n{}", self.body),
+            (Some(s), true) => s.to_string(),
+            (None, _) => self.body.to_string(),
         }
     }
-    for t in case.topics.iter().filter_map(|&t| site.topics.get(t)) {
-        facts.push(t.name.clone());
+}
+
+/// The searchable text of a case besides its title.
+pub fn case_text<'a>(site: &Site, case: &'a Case) -> CaseText<'a> {
+    let summary = case.summary.trim();
+    let summary = (case.summary_written && !summary.is_empty() && !case.plain.contains(summary))
+        .then_some(summary);
+    let mut facts: Vec<&str> = Vec::new();
+    if let Some(s) = case.street.and_then(|s| site.config.streets.get(s)) {
+        facts.push(&s.name);
     }
-    facts.extend(case.outcome.iter().cloned());
-    facts.extend(case.participants.iter().cloned());
-    facts.extend(case.location.iter().cloned());
-    facts.extend(case.followups.iter().map(|f| f.text.clone()));
+    facts.extend(case.community.as_deref());
+    for c in case.committees.iter().filter_map(|&c| site.config.committees.get(c)) {
+        facts.push(&c.name);
+        facts.extend(c.short.as_deref());
+    }
+    for t in case.topics.iter().filter_map(|&t| site.topics.get(t)) {
+        facts.push(&t.name);
+    }
+    facts.extend(case.outcome.as_deref());
+    facts.extend(case.participants.iter().map(String::as_str));
+    facts.extend(case.location.as_deref());
+    facts.extend(case.followups.iter().map(|f| f.text.as_str()));
     let facts: Vec<String> = facts
         .into_iter()
         .map(|f| f.split(is_space).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
         .filter(|f| !f.is_empty())
         .collect();
-    (lines.join("\n"), facts.join(" · "))
+    CaseText { summary, body: case.plain.trim(), facts: facts.join(" · ") }
 }
 
-/// Whether `summary` is part of `text`, white space aside (a default
-/// summary, perhaps cut with `…`, which the text already holds).
-fn within(summary: &str, text: &str) -> bool {
-    let squeeze = |s: &str| s.chars().filter(|&c| !is_space(c)).collect::<String>();
-    let summary = squeeze(summary.strip_suffix('…').unwrap_or(summary));
-    squeeze(text).contains(&summary)
+/// Postings lists keyed by a packed bigram (`c1 << 32 | c2`) or a character.
+type Postings<K> = Vec<(K, Vec<u32>)>;
+
+/// Interns keys to dense slots: open addressing with linear probing and a
+/// multiplicative hash. A site has a few thousand distinct bigrams, so the
+/// whole table stays in cache; this lookup runs once per character.
+struct SlotTable {
+    keys: Vec<u64>,
+    slots: Vec<u32>,
+    len: usize,
+    shift: u32,
 }
 
-/// Distinct bigrams (packed as `c1 << 32 | c2`) and unigrams of a text,
-/// normalised, never across white space.
-fn grams(text: &str) -> (Vec<u64>, Vec<u32>) {
-    let mut bi = Vec::new();
-    let mut uni = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in text.chars().map(normalize_char) {
-        if is_space(c) {
-            prev = None;
-            continue;
-        }
-        uni.push(c as u32);
-        if let Some(p) = prev {
-            bi.push((u64::from(p as u32) << 32) | u64::from(c as u32));
-        }
-        prev = Some(c);
+impl SlotTable {
+    const EMPTY: u64 = u64::MAX;
+
+    fn new() -> Self {
+        SlotTable { keys: vec![Self::EMPTY; 1024], slots: vec![0; 1024], len: 0, shift: 64 - 10 }
     }
-    bi.sort_unstable();
-    bi.dedup();
-    uni.sort_unstable();
-    uni.dedup();
+
+    /// The slot of `key`, or `fresh` (which the caller then owns) if new.
+    fn get_or_insert(&mut self, key: u64, fresh: u32) -> u32 {
+        let mask = self.keys.len() - 1;
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                return self.slots[i];
+            }
+            if k == Self::EMPTY {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        self.keys[i] = key;
+        self.slots[i] = fresh;
+        self.len += 1;
+        if self.len * 2 > self.keys.len() {
+            self.grow();
+        }
+        fresh
+    }
+
+    fn grow(&mut self) {
+        let size = self.keys.len() * 2;
+        let old_keys = std::mem::replace(&mut self.keys, vec![Self::EMPTY; size]);
+        let old_slots = std::mem::replace(&mut self.slots, vec![0; size]);
+        self.shift -= 1;
+        self.len = 0;
+        for (k, s) in old_keys.into_iter().zip(old_slots) {
+            if k != Self::EMPTY {
+                self.get_or_insert(k, s);
+            }
+        }
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.keys.iter().zip(&self.slots).filter(|(k, _)| **k != Self::EMPTY).map(|(k, s)| (*k, *s))
+    }
+}
+
+/// Slots of single characters: a direct table for the Basic Multilingual
+/// Plane (where all but rare characters are), the hash table beyond it.
+struct CharSlots {
+    bmp: Vec<u32>,
+    other: SlotTable,
+}
+
+impl CharSlots {
+    const NONE: u32 = u32::MAX;
+
+    fn new() -> Self {
+        CharSlots { bmp: vec![Self::NONE; 0x10000], other: SlotTable::new() }
+    }
+
+    fn get_or_insert(&mut self, c: char, fresh: u32) -> u32 {
+        match self.bmp.get_mut(c as usize) {
+            Some(slot) if *slot == Self::NONE => {
+                *slot = fresh;
+                fresh
+            }
+            Some(slot) => *slot,
+            None => self.other.get_or_insert(u64::from(c as u32), fresh),
+        }
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        let bmp = self.bmp.iter().enumerate().filter(|(_, s)| **s != Self::NONE);
+        bmp.map(|(c, s)| (c as u64, *s)).chain(self.other.entries())
+    }
+}
+
+/// Postings of one run of documents, keyed by slot. Keys seen in the
+/// current document are marked in a bitmap and added when it ends: no
+/// data-dependent branch per character (they were most of the index time).
+#[derive(Default)]
+struct Lists {
+    seen: Vec<u64>,
+    ids: Vec<Vec<u32>>,
+}
+
+impl Lists {
+    /// Marks `slot` as held by the current document; a slot equal to the
+    /// number of lists is a new key.
+    fn mark(&mut self, slot: u32) {
+        let slot = slot as usize;
+        if slot == self.ids.len() {
+            self.ids.push(Vec::new());
+            if slot / 64 == self.seen.len() {
+                self.seen.push(0);
+            }
+        }
+        self.seen[slot / 64] |= 1 << (slot % 64);
+    }
+
+    /// Adds `id` to every list marked since the last call, in slot order.
+    fn end_document(&mut self, id: u32) {
+        for (w, word) in self.seen.iter_mut().enumerate() {
+            while *word != 0 {
+                let bit = word.trailing_zeros() as usize;
+                self.ids[w * 64 + bit].push(id);
+                *word &= *word - 1;
+            }
+        }
+    }
+}
+
+/// Bigram and unigram postings of documents with ids from `first`, in
+/// order: normalised, never across white space. This is the hot loop of
+/// the index.
+fn postings_of<'a>(
+    docs: impl Iterator<Item = [&'a str; 4]>,
+    first: u32,
+) -> (Postings<u64>, Postings<u32>) {
+    let mut bi_slots = SlotTable::new();
+    let mut uni_slots = CharSlots::new();
+    let (mut bi, mut uni) = (Lists::default(), Lists::default());
+    for (i, fields) in docs.enumerate() {
+        let id = first + i as u32;
+        for field in fields {
+            let mut prev: Option<char> = None;
+            for c in field.chars().map(normalize_char) {
+                if is_space(c) {
+                    prev = None;
+                    continue;
+                }
+                uni.mark(uni_slots.get_or_insert(c, uni.ids.len() as u32));
+                if let Some(p) = prev {
+                    let key = (u64::from(p as u32) << 32) | u64::from(c as u32);
+                    bi.mark(bi_slots.get_or_insert(key, bi.ids.len() as u32));
+                }
+                prev = Some(c);
+            }
+        }
+        bi.end_document(id);
+        uni.end_document(id);
+    }
+    // Exact sizes: these lists are most of the index's memory.
+    let collect = |entries: &mut dyn Iterator<Item = (u64, u32)>, lists: &mut Lists| {
+        entries
+            .map(|(k, s)| {
+                let mut ids = std::mem::take(&mut lists.ids[s as usize]);
+                ids.shrink_to_fit();
+                (k, ids)
+            })
+            .collect::<Vec<(u64, Vec<u32>)>>()
+    };
+    let bi = collect(&mut bi_slots.entries(), &mut bi);
+    let uni = collect(&mut uni_slots.entries(), &mut uni);
+    let uni = uni.into_iter().map(|(k, v)| (k as u32, v)).collect();
     (bi, uni)
 }
 
-/// Adds a chunk of documents (ids from `first`) to postings maps split by
-/// `task_of(key)`, one map per task, filled in parallel.
-fn add_postings<'a, K>(
-    maps: &mut [HashMap<K, Vec<u32>>],
-    first: usize,
-    per_doc: impl Iterator<Item = &'a [K]> + Clone + Send + Sync,
-    task_of: impl Fn(K) -> usize + Sync,
-) where
-    K: Copy + Eq + std::hash::Hash + Send + Sync + 'a,
-{
-    maps.par_iter_mut().enumerate().for_each(|(task, map)| {
-        for (i, keys) in per_doc.clone().enumerate() {
-            for &k in keys {
-                if task_of(k) == task {
-                    map.entry(k).or_default().push((first + i) as u32);
-                }
-            }
+/// The postings of consecutive runs of documents, joined by key without
+/// copying: each key keeps its runs' lists, in run order, sorted by key
+/// (numeric order of code points is the byte order of the UTF-8 keys, so
+/// the shards come out sorted as strings).
+fn join_runs<K: Ord + Copy + Eq + std::hash::Hash + Send>(
+    runs: Vec<Postings<K>>,
+) -> Vec<(K, Vec<Vec<u32>>)> {
+    let mut by_key: HashMap<K, Vec<Vec<u32>>, foldhash::fast::FixedState> = HashMap::default();
+    for run in runs {
+        for (k, ids) in run {
+            by_key.entry(k).or_default().push(ids);
         }
-    });
+    }
+    let mut v: Vec<(K, Vec<Vec<u32>>)> = by_key.into_iter().collect();
+    v.par_sort_unstable_by_key(|(k, _)| *k);
+    v
 }
 
 /// FNV-1a 64 over byte slices, each followed by a 0 byte.
@@ -389,39 +546,69 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// FNV-1a's step over 8-byte little-endian words, then each part's length:
+/// the same on every platform and eight times fewer multiplications (the
+/// version hash reads every case text).
+fn fnv1a_words(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut step = |w: u64| {
+        h ^= w;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    for part in parts {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            step(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        step(u64::from_le_bytes(last));
+        step(part.len() as u64);
+    }
+    h
+}
+
 fn key_of_bigram(k: u64) -> String {
     let a = char::from_u32((k >> 32) as u32).unwrap_or('\u{FFFD}');
     let b = char::from_u32(k as u32).unwrap_or('\u{FFFD}');
     [a, b].iter().collect()
 }
 
-/// Postings sharded into JSON files `dir/K.json`.
+/// Postings (sorted by key) sharded into JSON files `dir/K.json`; returns
+/// the number of shards.
 fn shard_files(
     dir: &str,
-    postings: BTreeMap<String, Vec<u32>>,
+    postings: Vec<(String, Vec<Vec<u32>>)>,
     n: u32,
-) -> (usize, Vec<(String, Vec<u8>)>) {
-    let postings: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> usize {
     let encoded: Vec<(String, String)> = postings
         .into_par_iter()
-        .map(|(k, ids)| {
-            let v = encode_postings(&ids, n);
+        .map(|(k, runs)| {
+            let v = encode_runs(&runs, n);
             (k, v)
         })
         .collect();
     // Bytes of one `"key":"value",` entry.
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
     let shards = total.div_ceil(SHARD_TARGET).next_power_of_two().clamp(1, MAX_SHARDS);
-    let mut maps: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
+    let mut maps: Vec<Vec<(&str, &str)>> = vec![Vec::new(); shards];
     for (k, v) in &encoded {
-        maps[shard_of(k, shards)].insert(k, v);
+        maps[shard_of(k, shards)].push((k, v));
     }
-    let files = maps
-        .into_par_iter()
+    maps.into_par_iter()
         .enumerate()
-        .map(|(i, m)| (format!("{dir}/{i}.json"), json(&m)))
-        .collect();
-    (shards, files)
+        .for_each(|(i, m)| emit(format!("{dir}/{i}.json"), json(&JsonObject(&m))));
+    shards
+}
+
+/// Sorted (key, value) pairs written as one JSON object.
+struct JsonObject<'a>(&'a [(&'a str, &'a str)]);
+
+impl Serialize for JsonObject<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 fn json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
@@ -484,125 +671,178 @@ fn parts(text: &str) -> Vec<&str> {
 /// Files of the search index, as (path relative to the output root, bytes),
 /// sorted by path.
 pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write(site, &|path, bytes| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push((path, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Bumped when the files' format changes, so the version folder does too.
+const FORMAT: &[u8] = b"yishi-search-1";
+
+/// Makes the search index, handing each file (path relative to the output
+/// root, bytes) to `emit` as soon as it is made, from any thread: the case
+/// files go out while the postings are built, and never all sit in memory.
+pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let docs: Vec<&Case> = site.cases.iter().filter(|c| !c.draft).collect();
     let n = docs.len() as u32;
-    let texts: Vec<(String, String)> = docs.par_iter().map(|c| case_text(site, c)).collect();
-    // Postings, built in parallel a chunk of documents at a time (so the
-    // per-document pairs never all sit in memory): each task owns a slice
-    // of the key space.
-    let tasks = (rayon::current_num_threads() * 2).max(1);
-    let spread = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize % tasks;
-    let mut bi: Vec<HashMap<u64, Vec<u32>>> = (0..tasks).map(|_| HashMap::new()).collect();
-    let mut uni: Vec<HashMap<u32, Vec<u32>>> = (0..tasks).map(|_| HashMap::new()).collect();
-    for start in (0..docs.len()).step_by(1024) {
-        let end = (start + 1024).min(docs.len());
-        let chunk: Vec<(Vec<u64>, Vec<u32>)> = docs[start..end]
-            .par_iter()
-            .zip(texts[start..end].par_iter())
-            .map(|(c, (x, k))| grams(&format!("{}\n{k}\n{x}", c.title)))
-            .collect();
-        rayon::join(
-            || add_postings(&mut bi, start, chunk.iter().map(|(b, _)| b.as_slice()), spread),
-            || {
-                add_postings(&mut uni, start, chunk.iter().map(|(_, u)| u.as_slice()), |k| {
-                    spread(u64::from(k))
-                })
-            },
-        );
-    }
-    let bi: BTreeMap<String, Vec<u32>> =
-        bi.into_iter().flatten().map(|(k, ids)| (key_of_bigram(k), ids)).collect();
-    let uni: BTreeMap<String, Vec<u32>> = uni
-        .into_iter()
-        .flatten()
-        .map(|(k, ids)| (char::from_u32(k).unwrap_or('\u{FFFD}').to_string(), ids))
-        .collect();
+    let texts: Vec<CaseText> = docs.par_iter().map(|c| case_text(site, c)).collect();
 
-    let mut files = Vec::new();
-    let (b_shards, b_files) = shard_files("b", bi, n);
-    let (u_shards, u_files) = shard_files("u", uni, n);
-    files.extend(b_files);
-    files.extend(u_files);
-
-    let doc_files: Vec<Vec<(String, Vec<u8>)>> = docs
+    // The version is a hash of everything the files are made from (not of
+    // the files, which would have to be held until the end).
+    let per_doc: Vec<u64> = docs
         .par_iter()
-        .zip(texts.par_iter())
-        .enumerate()
-        .map(|(id, (case, (text, facts)))| {
-            let ps = parts(text);
-            let doc = DocFile {
-                t: &case.title,
-                u: routes::case(&case.slug),
-                d: case.date.to_string(),
-                s: case.street,
-                m: case.community.as_deref(),
-                c: &case.committees,
-                k: facts,
-                x: ps[0],
-                p: ps.len(),
-            };
-            let mut out = vec![(format!("d/{id}.json"), json(&doc))];
-            for (k, p) in ps.iter().enumerate().skip(1) {
-                out.push((format!("d/{id}-{k}.json"), json(p)));
-            }
-            out
+        .zip(&texts)
+        .map(|(c, t)| {
+            let numbers: Vec<u8> = [c.street.map_or(0, |s| s + 1)]
+                .iter()
+                .chain(&c.committees)
+                .chain([&usize::MAX])
+                .chain(&c.topics)
+                .flat_map(|x| (*x as u64).to_le_bytes())
+                .collect();
+            fnv1a_words(&[
+                c.title.as_bytes(),
+                c.slug.as_bytes(),
+                c.date.to_string().as_bytes(),
+                c.community.as_deref().unwrap_or("").as_bytes(),
+                &numbers,
+                t.facts.as_bytes(),
+                t.summary.unwrap_or("").as_bytes(),
+                t.body.as_bytes(),
+            ])
         })
         .collect();
-    files.extend(doc_files.into_iter().flatten());
+    let mut vocabulary: Vec<&[u8]> = vec![FORMAT];
+    for s in &site.config.streets {
+        vocabulary.extend([s.name.as_bytes(), s.slug.as_bytes()]);
+    }
+    for c in &site.config.committees {
+        vocabulary.extend([c.name.as_bytes(), c.short.as_deref().unwrap_or("").as_bytes()]);
+        vocabulary.push(c.slug.as_bytes());
+    }
+    for t in &site.topics {
+        vocabulary.extend([t.name.as_bytes(), t.slug.as_bytes()]);
+    }
+    let h = per_doc.iter().fold(fnv1a(&vocabulary), |h, d| (h ^ d).wrapping_mul(0x0100_0000_01b3));
+    let v = format!("{:012x}", h >> 16);
+    let under_v = |p: String| format!("search/{v}/{p}");
 
+    rayon::join(
+        || {
+            docs.par_iter().zip(&texts).enumerate().for_each(|(id, (case, text))| {
+                let text = text.text();
+                let ps = parts(&text);
+                let doc = DocFile {
+                    t: &case.title,
+                    u: routes::case(&case.slug),
+                    d: case.date.to_string(),
+                    s: case.street,
+                    m: case.community.as_deref(),
+                    c: &case.committees,
+                    k: &texts[id].facts,
+                    x: ps[0],
+                    p: ps.len(),
+                };
+                emit(under_v(format!("d/{id}.json")), json(&doc));
+                for (k, p) in ps.iter().enumerate().skip(1) {
+                    emit(under_v(format!("d/{id}-{k}.json")), json(p));
+                }
+            })
+        },
+        || {
+            let (b_shards, u_shards) = write_postings(&docs, &texts, &|p, b| emit(under_v(p), b));
+            write_facets(site, &docs, &|p, b| emit(under_v(p), b));
+            let mut years: Vec<(i16, u32, u32)> = Vec::new();
+            for (id, c) in docs.iter().enumerate() {
+                let (y, id) = (c.date.year(), id as u32);
+                match years.last_mut() {
+                    Some(last) if last.0 == y && last.2 == id => last.2 = id + 1,
+                    _ => years.push((y, id, id + 1)),
+                }
+            }
+            let meta = Meta {
+                v: v.clone(),
+                n,
+                b: b_shards,
+                u: u_shards,
+                page: PAGE_SIZE,
+                streets: site
+                    .config
+                    .streets
+                    .iter()
+                    .map(|s| [s.name.as_str(), s.slug.as_str()])
+                    .collect(),
+                committees: site
+                    .config
+                    .committees
+                    .iter()
+                    .map(|c| {
+                        [c.name.as_str(), c.short.as_deref().unwrap_or(&c.name), c.slug.as_str()]
+                    })
+                    .collect(),
+                topics: site.topics.iter().map(|t| [t.name.as_str(), t.slug.as_str()]).collect(),
+                years,
+            };
+            emit("search/meta.json".to_string(), json(&meta));
+        },
+    );
+}
+
+/// The bigram and unigram shards; returns how many of each.
+fn write_postings(
+    docs: &[&Case],
+    texts: &[CaseText],
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> (usize, usize) {
+    let n = docs.len() as u32;
+    // Built in parallel over contiguous runs of documents, then joined in
+    // order (so every list stays ascending).
+    let runs = (rayon::current_num_threads() * 2).max(1);
+    let per_run = docs.len().div_ceil(runs).max(1);
+    let (bi, uni): (Vec<Postings<u64>>, Vec<Postings<u32>>) = docs
+        .par_chunks(per_run)
+        .zip(texts.par_chunks(per_run))
+        .enumerate()
+        .map(|(r, (cases, texts))| {
+            let fields = cases.iter().zip(texts).map(|(c, t)| {
+                [c.title.as_str(), t.facts.as_str(), t.summary.unwrap_or(""), t.body]
+            });
+            postings_of(fields, (r * per_run) as u32)
+        })
+        .unzip();
+    let (bi, uni) = rayon::join(|| join_runs(bi), || join_runs(uni));
+    let bi: Vec<(String, Vec<Vec<u32>>)> =
+        bi.into_iter().map(|(k, ids)| (key_of_bigram(k), ids)).collect();
+    let uni: Vec<(String, Vec<Vec<u32>>)> = uni
+        .into_iter()
+        .map(|(k, ids)| (char::from_u32(k).unwrap_or('\u{FFFD}').to_string(), ids))
+        .collect();
+    let b = shard_files("b", bi, n, emit);
+    let u = shard_files("u", uni, n, emit);
+    (b, u)
+}
+
+/// The postings of every street, committee and topic (the filters).
+fn write_facets(site: &Site, docs: &[&Case], emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    let n = docs.len() as u32;
     let facet = |f: &dyn Fn(&Case) -> bool| -> Vec<u8> {
         let ids: Vec<u32> =
             docs.iter().enumerate().filter(|(_, c)| f(c)).map(|(i, _)| i as u32).collect();
         json(&encode_postings(&ids, n))
     };
     for i in 0..site.config.streets.len() {
-        files.push((format!("f/s{i}.json"), facet(&|c| c.street == Some(i))));
+        emit(format!("f/s{i}.json"), facet(&|c| c.street == Some(i)));
     }
     for i in 0..site.config.committees.len() {
-        files.push((format!("f/c{i}.json"), facet(&|c| c.committees.contains(&i))));
+        emit(format!("f/c{i}.json"), facet(&|c| c.committees.contains(&i)));
     }
     for i in 0..site.topics.len() {
-        files.push((format!("f/t{i}.json"), facet(&|c| c.topics.contains(&i))));
+        emit(format!("f/t{i}.json"), facet(&|c| c.topics.contains(&i)));
     }
-
-    let mut years: Vec<(i16, u32, u32)> = Vec::new();
-    for (id, c) in docs.iter().enumerate() {
-        let (y, id) = (c.date.year(), id as u32);
-        match years.last_mut() {
-            Some(last) if last.0 == y && last.2 == id => last.2 = id + 1,
-            _ => years.push((y, id, id + 1)),
-        }
-    }
-
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    // FNV-1a 64 of every file, combined in order: a new index gets a new folder.
-    let per_file: Vec<u64> =
-        files.par_iter().map(|(path, bytes)| fnv1a(&[path.as_bytes(), bytes])).collect();
-    let h = per_file
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, f| (h ^ f).wrapping_mul(0x0100_0000_01b3));
-    let v = format!("{:012x}", h >> 16);
-    let mut files: Vec<(String, Vec<u8>)> =
-        files.into_iter().map(|(p, b)| (format!("search/{v}/{p}"), b)).collect();
-    let meta = Meta {
-        v,
-        n,
-        b: b_shards,
-        u: u_shards,
-        page: PAGE_SIZE,
-        streets: site.config.streets.iter().map(|s| [s.name.as_str(), s.slug.as_str()]).collect(),
-        committees: site
-            .config
-            .committees
-            .iter()
-            .map(|c| [c.name.as_str(), c.short.as_deref().unwrap_or(&c.name), c.slug.as_str()])
-            .collect(),
-        topics: site.topics.iter().map(|t| [t.name.as_str(), t.slug.as_str()]).collect(),
-        years,
-    };
-    files.push(("search/meta.json".to_string(), json(&meta)));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
 }
 
 #[cfg(test)]
@@ -658,6 +898,7 @@ mod tests {
             participants: vec![],
             location: None,
             summary: crate::load::default_summary(plain),
+            summary_written: false,
             cover: None,
             cover_alt: None,
             draft: false,
@@ -679,6 +920,7 @@ mod tests {
         let mut c = case("c", "加装电梯", 2021, 5, 2, "ＡＢＣ小区加装电梯，Hello World。\n");
         c.street = Some(0);
         c.summary = "手写的摘要：停车难".into();
+        c.summary_written = true;
         let mut draft = case("z", "草稿：秘密议题", 2022, 1, 1, "草稿正文绝密内容\n");
         draft.draft = true;
         let topics =
@@ -755,8 +997,8 @@ mod tests {
         assert_eq!(lookup(&files, "停车"), vec![0]);
         let x = value(&files, "search/d/2.json")["x"].as_str().unwrap().to_string();
         assert_eq!(x.matches("建设嵌入式养老服务站").count(), 1, "{x}");
-        assert!(within("第一段，跨行\n接着。第二…", "标题\n第一段，跨行接着。第二段很长。"));
-        assert!(!within("手写的摘要", "正文里没有这句话"));
+        let x = value(&files, "search/d/0.json")["x"].as_str().unwrap().to_string();
+        assert!(x.starts_with("手写的摘要：停车难\n"), "{x}");
         // Unigrams.
         assert_eq!(lookup(&files, "梯"), vec![0]);
         assert_eq!(lookup(&files, "养"), vec![1, 2]);
@@ -771,8 +1013,8 @@ mod tests {
                 let expect: Vec<u32> = (0..3u32)
                     .filter(|&id| {
                         let c = docs[id as usize];
-                        let (x, facts) = case_text(&s, c);
-                        let t = normalize(&format!("{}\n{facts}\n{x}", c.title));
+                        let t = case_text(&s, c);
+                        let t = normalize(&format!("{}\n{}\n{}", c.title, t.facts, t.text()));
                         t.contains(k.as_str())
                     })
                     .collect();

@@ -712,6 +712,7 @@ mod tests {
             participants: vec![],
             location: None,
             summary: String::new(),
+            summary_written: false,
             cover: None,
             cover_alt: None,
             draft: false,
