@@ -36,8 +36,10 @@
 //!   `[year, from, to)` (cases are sorted by date, so a year is a contiguous
 //!   run of ids).
 //!
-//! Every other file is under `search/<v>/`, `v` being a hash of all of them:
-//! a new index is a new folder, so its files never mix with old ones from a
+//! Every other file is under `search/<v>/`, `v` being a hash of everything
+//! they are made from (each case's fields and text, the filter vocabularies
+//! and a format tag), so the files can be written as they are made: a new
+//! index is a new folder, so its files never mix with old ones from a
 //! cache, and `meta.json` may be preloaded and cached like any file (an old
 //! one leads the client to a 404, and it fetches `meta.json` anew).
 //!
