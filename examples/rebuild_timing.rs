@@ -1,5 +1,9 @@
 //! Prints the stage timings of a serve-style rebuild after touching one case.
 //! `cargo run --release --example rebuild_timing -- SITE_DIR`
+/// As in the yishi binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("site folder"));
     let mut s = yishi::session::Session::new(yishi::Options {
@@ -25,7 +29,7 @@ fn main() {
         let r = s.rebuild(std::slice::from_ref(&case));
         let total = t.elapsed();
         let t = std::time::Instant::now();
-        let sr = s.rebuild_search();
+        let sr = if std::env::var("NOSEARCH").is_ok() { None } else { s.rebuild_search() };
         println!(
             "edit {i}: {total:?} changed={} stages={:?} search={:?}",
             r.changed.len(),

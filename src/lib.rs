@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fix;
 pub mod front_matter;
+pub mod hashing;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -172,19 +173,16 @@ pub fn write_site(
     let t = Instant::now();
     let index_files = std::sync::atomic::AtomicUsize::new(0);
     let index_errors = std::sync::Mutex::new(Vec::new());
-    let (artefacts, ()) = rayon::join(
+    let emit = |path: String, bytes: Vec<u8>| {
+        index_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Err(e) = sink.write(&path, &bytes) {
+            index_errors.lock().unwrap_or_else(|e| e.into_inner()).push(write_error(&path, &e));
+        }
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let (artefacts, _) = rayon::join(
         || render::data_artefacts(site, &renderer, &jobs),
-        || {
-            search::write(site, &|path, bytes| {
-                index_files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if let Err(e) = sink.write(&path, &bytes) {
-                    index_errors
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(write_error(&path, &e));
-                }
-            })
-        },
+        || search::write(site, &emit, &never),
     );
     let artefacts_time = t.elapsed();
     // One template mistake breaks many pages: report it once.

@@ -8,6 +8,7 @@ use crate::config::{self, Config};
 use crate::dates::{self, DateError};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::front_matter::{self, Document, Entry, scalar_text};
+use crate::hashing::FastMap;
 use crate::markdown::{self, LinkKind, ProblemKind, Resolved};
 use crate::model::{Asset, Case, Followup, Intro, Page, Site, Topic, routes};
 use crate::privacy;
@@ -142,7 +143,7 @@ struct RenderKey {
     version: u64,
     slug: String,
     /// Every `.md` link target and the URL it resolved to.
-    links: Vec<(PathBuf, Option<String>)>,
+    links: Vec<(String, Option<String>)>,
     diags: Diagnostics,
 }
 
@@ -163,7 +164,9 @@ struct CachedFile {
 pub struct LoadCache {
     /// Hash of site.yaml's settings and of the load options.
     key: u64,
-    files: HashMap<PathBuf, CachedFile>,
+    /// By path relative to the site folder (a string: hashing a `Path`
+    /// walks its components, and a serve rebuild looks up every file).
+    files: FastMap<String, Box<CachedFile>>,
     next_version: u64,
     /// Paths (relative to the site folder; a folder covers what is below
     /// it) to re-read on the next load whatever their size and time say.
@@ -171,9 +174,10 @@ pub struct LoadCache {
     /// Keep each file's text after rendering (serve re-renders when a link
     /// target changes); a one-off build frees it to save memory.
     keep_sources: bool,
-    /// The case files of the last load, sorted, when its walk found nothing
+    /// The case files of the last load (absolute, and relative to the site
+    /// folder), sorted, when its walk found nothing
     /// to report: patched from the watcher's list instead of walking again.
-    case_list: Option<Vec<PathBuf>>,
+    case_list: Option<Vec<(PathBuf, String)>>,
 }
 
 impl LoadCache {
@@ -192,8 +196,7 @@ impl LoadCache {
     /// out to build it without copying).
     pub fn restore(&mut self, site: Site) {
         for case in site.cases {
-            let path = PathBuf::from(&case.source);
-            if let Some(d) = self.files.get_mut(&path).and_then(|f| f.draft.as_mut()) {
+            if let Some(d) = self.files.get_mut(&case.source).and_then(|f| f.draft.as_mut()) {
                 d.case = case;
             }
         }
@@ -219,7 +222,7 @@ pub fn load_cached(
     };
     let today = opts.today.unwrap_or_else(dates::today);
     let key = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::hashing::hasher();
         std::fs::read(root.join("site.yaml")).unwrap_or_default().hash(&mut h);
         (opts.drafts, &opts.base_url, today.to_string()).hash(&mut h);
         h.finish()
@@ -256,11 +259,14 @@ pub fn load_cached(
             for f in &force {
                 let abs = root.join(f);
                 let hidden = f.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-                match (list.binary_search(&abs), abs.is_file() && !hidden) {
+                match (list.binary_search_by(|(p, _)| p.cmp(&abs)), abs.is_file() && !hidden) {
                     (Ok(i), false) => {
                         list.remove(i);
                     }
-                    (Err(i), true) => list.insert(i, abs),
+                    (Err(i), true) => {
+                        let rel = rel_str(root, &abs);
+                        list.insert(i, (abs, rel));
+                    }
                     _ => {}
                 }
             }
@@ -273,24 +279,27 @@ pub fn load_cached(
             // A walk that reported something (a bad symlink) is repeated
             // every time, so the report never goes missing.
             walk_clean = diags.counts() == before;
-            list
+            list.into_iter()
+                .map(|p| {
+                    let rel = rel_str(root, &p);
+                    (p, rel)
+                })
+                .collect()
         }
     };
     cache.case_list = walk_clean.then(|| case_files.clone());
     let mut previous = std::mem::take(&mut cache.files);
-    let work: Vec<(PathBuf, Option<CachedFile>)> = case_files
+    let work: Vec<(PathBuf, String, Option<Box<CachedFile>>)> = case_files
         .into_iter()
-        .map(|p| {
-            let rel = PathBuf::from(rel_str(root, &p));
+        .map(|(p, rel)| {
             let old = previous.remove(&rel);
-            (p, old)
+            (p, rel, old)
         })
         .collect();
-    let loaded: Vec<(PathBuf, CachedFile)> = work
+    let loaded: Vec<(String, Box<CachedFile>)> = work
         .into_par_iter()
-        .map(|(path, old)| {
-            let rel = PathBuf::from(rel_str(root, &path));
-            let forced = force.iter().any(|f| rel.starts_with(f));
+        .map(|(path, rel, old)| {
+            let forced = !force.is_empty() && force.iter().any(|f| Path::new(&rel).starts_with(f));
             // Hinted: files the watcher did not name are unchanged.
             let now = match &old {
                 Some(old) if hinted && !forced => old.stamp,
@@ -301,7 +310,7 @@ pub fn load_cached(
                 _ => {
                     let mut d = Diagnostics::new();
                     let draft = read_case(root, &path, &config, today, &mut d);
-                    (rel, CachedFile { stamp: now, draft, diags: d, rendered: None })
+                    (rel, Box::new(CachedFile { stamp: now, draft, diags: d, rendered: None }))
                 }
             }
         })
@@ -309,7 +318,7 @@ pub fn load_cached(
     timings.push(("read+parse", t.elapsed()));
     let t = Instant::now();
     // Published drafts, in file order; skipped drafts are not reported.
-    let mut entries: Vec<(PathBuf, CachedFile)> = Vec::with_capacity(loaded.len());
+    let mut entries: Vec<(String, Box<CachedFile>)> = Vec::with_capacity(loaded.len());
     for (rel, f) in loaded {
         let skipped = f.draft.as_ref().is_some_and(|d| d.case.draft && !opts.drafts);
         if !skipped {
@@ -364,17 +373,17 @@ pub fn load_cached(
 
     // Every .md that can be linked to, by its path relative to the site.
     let root_path = config.root_path();
-    let mut link_map: HashMap<PathBuf, String> = HashMap::new();
+    let mut link_map: LinkMap = FastMap::default();
     for (_, f) in &entries {
         if let Some(d) = published(f, drafts_too) {
             link_map.insert(
-                PathBuf::from(&d.case.source),
+                d.case.source.clone(),
                 format!("{root_path}{}", routes::case(&d.case.slug)),
             );
         }
     }
     for (p, ..) in &page_sources {
-        link_map.insert(PathBuf::from(&p.source), format!("{root_path}{}", routes::page(&p.slug)));
+        link_map.insert(p.source.clone(), format!("{root_path}{}", routes::page(&p.slug)));
     }
     timings.push(("model", t.elapsed()));
     let t = Instant::now();
@@ -401,7 +410,8 @@ pub fn load_cached(
             d.text = String::new();
         }
     });
-    let mut versions: HashMap<String, u64> = HashMap::with_capacity(entries.len());
+    let mut versions: FastMap<String, u64> =
+        FastMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (_, f) in &mut entries {
         if let (Some(d), Some(r)) = (&f.draft, &mut f.rendered) {
             if r.version == 0 {
@@ -1221,11 +1231,11 @@ fn build_topics(
 fn render_case(
     root: &Path,
     root_path: &str,
-    link_map: &HashMap<PathBuf, String>,
+    link_map: &LinkMap,
     unsafe_html: bool,
     d: &mut Draft,
     diags: &mut Diagnostics,
-) -> Vec<(PathBuf, Option<String>)> {
+) -> Vec<(String, Option<String>)> {
     let rel_dir = d.dir.strip_prefix(root).unwrap_or(&d.dir).to_path_buf();
     let case_url = format!("{root_path}{}", routes::case(&d.case.slug));
     let bundle = d.bundle;
@@ -1302,6 +1312,17 @@ pub fn default_summary(text: &str) -> String {
     }
 }
 
+/// Every `.md` that can be linked to, by its path relative to the site
+/// folder with `/` separators (a string: hashing a `Path` walks its
+/// components, and a serve rebuild checks every case's links), to its URL.
+type LinkMap = FastMap<String, String>;
+
+/// The [`LinkMap`] key of a normalised relative path.
+fn link_key(path: &Path) -> String {
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
 /// Renders a body and turns Markdown problems into diagnostics at file positions.
 #[allow(clippy::too_many_arguments)]
 fn render_body(
@@ -1309,18 +1330,18 @@ fn render_body(
     text: &str,
     body_offset: usize,
     rel_dir: &Path,
-    link_map: &HashMap<PathBuf, String>,
+    link_map: &LinkMap,
     unsafe_html: bool,
     diags: &mut Diagnostics,
     asset: &mut dyn FnMut(&str, LinkKind) -> Option<String>,
-) -> (markdown::Rendered, Vec<(PathBuf, Option<String>)>) {
+) -> (markdown::Rendered, Vec<(String, Option<String>)>) {
     let body = &text[body_offset..];
     let asset = std::cell::RefCell::new(asset);
     let links = std::cell::RefCell::new(Vec::new());
     let resolve = |target: &str, kind: LinkKind| -> Resolved {
         match kind {
             LinkKind::Markdown => {
-                let joined = normalize(&rel_dir.join(target));
+                let joined = normalize(&rel_dir.join(target)).map(|j| link_key(&j));
                 let url = joined.as_ref().and_then(|j| link_map.get(j)).cloned();
                 if let Some(j) = joined {
                     links.borrow_mut().push((j, url.clone()));
@@ -1435,7 +1456,7 @@ fn read_page(
 
 fn read_intro(
     root: &Path,
-    link_map: &HashMap<PathBuf, String>,
+    link_map: &LinkMap,
     unsafe_html: bool,
     diags: &mut Diagnostics,
 ) -> Intro {

@@ -9,6 +9,7 @@ use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Case, Site, routes};
 use crate::{qr, stats, theme};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -312,10 +313,7 @@ pub struct Renderer<'a> {
 }
 
 fn hash_of(value: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
+    crate::hashing::fingerprint(value)
 }
 
 impl<'a> Renderer<'a> {
@@ -331,7 +329,7 @@ impl<'a> Renderer<'a> {
         });
         let item_hashes = site
             .cases
-            .iter()
+            .par_iter()
             .map(|c| {
                 let topics: Vec<(&str, &str)> = c
                     .topics

@@ -106,6 +106,7 @@ use crate::model::{Case, Site, routes};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Average size aimed at for one postings shard, in bytes.
 pub const SHARD_TARGET: usize = 8 * 1024;
@@ -673,13 +674,23 @@ fn parts(text: &str) -> Vec<&str> {
 /// Files of the search index, as (path relative to the output root, bytes),
 /// sorted by path.
 pub fn build(site: &Site) -> Vec<(String, Vec<u8>)> {
+    build_unless(site, &AtomicBool::new(false)).unwrap_or_default()
+}
+
+/// [`build`], given up (`None`) as soon as `stop` is set: the preview
+/// server drops a stale index when the writer saves again.
+pub fn build_unless(site: &Site, stop: &AtomicBool) -> Option<Vec<(String, Vec<u8>)>> {
     let files = std::sync::Mutex::new(Vec::new());
-    write(site, &|path, bytes| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push((path, bytes));
-    });
+    let done = write(
+        site,
+        &|path, bytes| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push((path, bytes));
+        },
+        stop,
+    );
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    done.then_some(files)
 }
 
 /// Bumped when the files' format changes, so the version folder does too.
@@ -688,7 +699,9 @@ const FORMAT: &[u8] = b"yishi-search-1";
 /// Makes the search index, handing each file (path relative to the output
 /// root, bytes) to `emit` as soon as it is made, from any thread: the case
 /// files go out while the postings are built, and never all sit in memory.
-pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
+/// Returns false, with only some files emitted, if `stop` was set.
+pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync), stop: &AtomicBool) -> bool {
+    let stopped = || stop.load(Ordering::Relaxed);
     let docs: Vec<&Case> = site.cases.iter().filter(|c| !c.draft).collect();
     let n = docs.len() as u32;
     let texts: Vec<CaseText> = docs.par_iter().map(|c| case_text(site, c)).collect();
@@ -736,6 +749,9 @@ pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     rayon::join(
         || {
             docs.par_iter().zip(&texts).enumerate().for_each(|(id, (case, text))| {
+                if stopped() {
+                    return;
+                }
                 let text = text.text();
                 let ps = parts(&text);
                 let doc = DocFile {
@@ -756,7 +772,11 @@ pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
             })
         },
         || {
-            let (b_shards, u_shards) = write_postings(&docs, &texts, &|p, b| emit(under_v(p), b));
+            let Some((b_shards, u_shards)) =
+                write_postings(&docs, &texts, &|p, b| emit(under_v(p), b), stop)
+            else {
+                return;
+            };
             write_facets(site, &docs, &|p, b| emit(under_v(p), b));
             let mut years: Vec<(i16, u32, u32)> = Vec::new();
             for (id, c) in docs.iter().enumerate() {
@@ -792,6 +812,7 @@ pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
             emit("search/meta.json".to_string(), json(&meta));
         },
     );
+    !stopped()
 }
 
 /// The bigram and unigram shards; returns how many of each.
@@ -799,7 +820,8 @@ fn write_postings(
     docs: &[&Case],
     texts: &[CaseText],
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
-) -> (usize, usize) {
+    stop: &AtomicBool,
+) -> Option<(usize, usize)> {
     let n = docs.len() as u32;
     // Built in parallel over contiguous runs of documents, then joined in
     // order (so every list stays ascending).
@@ -810,12 +832,16 @@ fn write_postings(
         .zip(texts.par_chunks(per_run))
         .enumerate()
         .map(|(r, (cases, texts))| {
-            let fields = cases.iter().zip(texts).map(|(c, t)| {
+            let go_on = |_: &_| !stop.load(Ordering::Relaxed);
+            let fields = cases.iter().zip(texts).take_while(go_on).map(|(c, t)| {
                 [c.title.as_str(), t.facts.as_str(), t.summary.unwrap_or(""), t.body]
             });
             postings_of(fields, (r * per_run) as u32)
         })
         .unzip();
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let (bi, uni) = rayon::join(|| join_runs(bi), || join_runs(uni));
     let bi: Vec<(String, Vec<Vec<u32>>)> =
         bi.into_iter().map(|(k, ids)| (key_of_bigram(k), ids)).collect();
@@ -825,7 +851,7 @@ fn write_postings(
         .collect();
     let b = shard_files("b", bi, n, emit);
     let u = shard_files("u", uni, n, emit);
-    (b, u)
+    Some((b, u))
 }
 
 /// The postings of every street, committee and topic (the filters).
@@ -1023,6 +1049,13 @@ mod tests {
                 assert_eq!(ids, expect, "{k}");
             }
         }
+    }
+
+    #[test]
+    fn a_stopped_build_gives_up_and_an_unstopped_one_matches_build() {
+        let s = site();
+        assert!(build_unless(&s, &AtomicBool::new(true)).is_none());
+        assert_eq!(build_unless(&s, &AtomicBool::new(false)), Some(build(&s)));
     }
 
     #[test]

@@ -37,8 +37,11 @@ pub struct ServeOptions {
 /// The live-reload endpoint (Server-Sent Events).
 pub const EVENTS_PATH: &str = "/__yishi/events";
 
-/// How long the watcher waits for a burst of file events to settle.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long the watcher waits for a burst of file events to settle. An
+/// editor's save (write a temporary file, rename it over the old one, or
+/// truncate and write) is a burst of well under a millisecond; a save
+/// caught half way is rebuilt again 15 ms later anyway.
+const DEBOUNCE: Duration = Duration::from_millis(15);
 /// How often idle event streams get a comment, so dead clients are dropped.
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// How many ports after `--port` are tried when it is taken.
@@ -179,7 +182,7 @@ impl Server {
         let t = Instant::now();
         let first = rebuild(&mut session, &[]);
         apply(&session, &shared, first, t.elapsed(), &[], &root, opts.quiet);
-        publish_search(&mut session, &shared);
+        publish_search(&mut session, &shared, &std::sync::atomic::AtomicBool::new(false));
 
         let rebuilder = {
             let shared = Arc::clone(&shared);
@@ -376,19 +379,47 @@ fn rebuild_loop(
         apply(&session, shared, r, t.elapsed(), &sources, root, quiet);
         // The search index follows the pages and their reload, once the
         // writer pauses: a save that comes within SEARCH_PAUSE is rebuilt
-        // first (the index takes a second at 10,000 cases).
+        // first, and one that comes while the index is being made stops it
+        // (it takes half a second at 10,000 cases) and is rebuilt at once.
         match rx.recv_timeout(SEARCH_PAUSE) {
             Ok(m) => pending = Some(m),
-            Err(_) => publish_search(&mut session, shared),
+            Err(_) => pending = publish_search_unless_saved(&mut session, shared, &rx),
         }
     }
     watcher.stop_nonblocking();
 }
 
 /// Brings the served search index up to date after the pages (no reload:
-/// the search page fetches the index when it runs a query).
-fn publish_search(session: &mut Session, shared: &Shared) {
-    let run = std::panic::AssertUnwindSafe(|| session.rebuild_search());
+/// the search page fetches the index when it runs a query), on a thread of
+/// its own while this one listens: a message that arrives meanwhile stops
+/// it and is returned.
+fn publish_search_unless_saved(
+    session: &mut Session,
+    shared: &Shared,
+    rx: &Receiver<Msg>,
+) -> Option<Msg> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| publish_search(session, shared, &stop));
+        loop {
+            match rx.recv_timeout(Duration::from_millis(5)) {
+                Ok(m) => {
+                    stop.store(true, Ordering::Relaxed);
+                    let _ = worker.join();
+                    return Some(m);
+                }
+                Err(RecvTimeoutError::Timeout) if !worker.is_finished() => continue,
+                Err(_) => {
+                    let _ = worker.join();
+                    return None;
+                }
+            }
+        }
+    })
+}
+
+fn publish_search(session: &mut Session, shared: &Shared, stop: &std::sync::atomic::AtomicBool) {
+    let run = std::panic::AssertUnwindSafe(|| session.rebuild_search_unless(stop));
     let Ok(Some(r)) = std::panic::catch_unwind(run) else { return };
     let mut state = shared.state.write().unwrap_or_else(|p| p.into_inner());
     for path in &r.changed {

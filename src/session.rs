@@ -9,12 +9,12 @@
 //! the served files after edits with a fresh `build`.
 
 use crate::diagnostics::Diagnostics;
+use crate::hashing::{FastMap, FastSet};
 use crate::load::{self, LoadCache};
 use crate::output::Sink;
 use crate::render::{self, Renderer, StaticSource};
 use crate::{Options, Report};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ type CopiedFile = (Option<std::time::SystemTime>, u64, Arc<[u8]>);
 /// Output files kept in memory, as the preview server serves them.
 #[derive(Default)]
 pub struct MemoryOutput {
-    files: Mutex<HashMap<String, Arc<[u8]>>>,
+    files: Mutex<FastMap<String, Arc<[u8]>>>,
 }
 
 impl MemoryOutput {
@@ -79,7 +79,7 @@ pub struct Session {
     pub output: MemoryOutput,
     cache: LoadCache,
     /// Output path → fingerprint of the last rendering of that page.
-    fingerprints: HashMap<String, u64>,
+    fingerprints: FastMap<String, u64>,
     /// Templates as last parsed, with the hash of their sources.
     templates: Option<(u64, tera::Tera)>,
     /// The site of the last good rebuild (its cases go back to the cache
@@ -91,18 +91,16 @@ pub struct Session {
     /// Search index fingerprint waiting for [`Session::rebuild_search`].
     search_pending: Option<u64>,
     /// Copied files (static, assets) by source: size and time, bytes.
-    copies: HashMap<PathBuf, CopiedFile>,
+    copies: FastMap<PathBuf, CopiedFile>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
+    crate::hashing::fingerprint(value)
 }
 
 /// Hash of every file below `dirs` (path, size, time): templates and static.
 fn tree_stamp(dirs: &[PathBuf]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::hashing::hasher();
     for dir in dirs {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
             if let Ok(m) = entry.metadata() {
@@ -119,13 +117,13 @@ impl Session {
             opts,
             output: MemoryOutput::default(),
             cache: LoadCache::for_serve(),
-            fingerprints: HashMap::new(),
+            fingerprints: FastMap::default(),
             templates: None,
             site: None,
             data_fingerprint: None,
             search_fingerprint: None,
             search_pending: None,
-            copies: HashMap::new(),
+            copies: FastMap::default(),
         }
     }
 
@@ -145,14 +143,24 @@ impl Session {
     /// changed paths, or `None` when there was nothing to do. `serve` calls
     /// it after the pages of a rebuild are served and tabs reloaded.
     pub fn rebuild_search(&mut self) -> Option<Rebuild> {
-        let fp = self.search_pending.take()?;
+        self.rebuild_search_unless(&std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// [`Session::rebuild_search`], given up as soon as `stop` is set (the
+    /// writer saved again: the index would be stale before it is served).
+    /// The index stays pending then.
+    pub fn rebuild_search_unless(
+        &mut self,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Option<Rebuild> {
+        let fp = self.search_pending?;
         let site = self.site.as_ref()?;
         let t = Instant::now();
-        let files = crate::search::build(site);
+        let files = crate::search::build_unless(site, stop)?;
+        self.search_pending = None;
         let mut served = self.output.files.lock().unwrap_or_else(|p| p.into_inner());
         let mut changed = Vec::new();
-        let prefix_live: std::collections::HashSet<&str> =
-            files.iter().map(|(p, _)| p.as_str()).collect();
+        let prefix_live: FastSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         let stale: Vec<String> = served
             .keys()
             .filter(|k| {
@@ -316,8 +324,7 @@ impl Session {
             .map(|(p, _)| p.clone())
             .chain(copies.iter().map(|(p, _)| p.clone()))
             .collect();
-        let mut live: std::collections::HashSet<&str> =
-            planned.iter().map(|(p, _)| p.as_str()).collect();
+        let mut live: FastSet<&str> = planned.iter().map(|(p, _)| p.as_str()).collect();
         live.extend(kept.iter().map(String::as_str));
         for (i, html) in rendered {
             let (path, fp) = &planned[i];

@@ -175,3 +175,28 @@ fn failed_rebuild_keeps_serving_the_last_good_files() {
     rebuild(&mut session, std::slice::from_ref(&joint));
     assert_same("recovered", &session, &root);
 }
+
+#[test]
+fn a_search_rebuild_stopped_by_a_new_save_stays_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(Path::new("tests/fixtures/build/basic"), &root);
+    let mut session = Session::new(options(&root));
+    rebuild(&mut session, &[]);
+    let meta_before = session.output.get("search/meta.json").unwrap();
+
+    let joint = root.join("content/cases/2022/joint.md");
+    edit(&joint, |t| t + "\n停下的索引里没有这句话。\n");
+    let r = session.rebuild(std::slice::from_ref(&joint));
+    assert!(r.report.is_some(), "{:?}", r.diagnostics.sorted());
+    // The writer saved again while the index was being made: it gives up
+    // and nothing of it is served.
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    assert!(session.rebuild_search_unless(&stop).is_none());
+    assert_eq!(session.output.get("search/meta.json").unwrap(), meta_before);
+    // The next pause makes it, and serve agrees with build again.
+    let done = session.rebuild_search().expect("the index is still pending");
+    assert!(done.changed.iter().any(|p| p == "search/meta.json"), "{:?}", done.changed);
+    assert_same("after a stopped index", &session, &root);
+    assert!(session.rebuild_search().is_none(), "nothing left to do");
+}
