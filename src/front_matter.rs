@@ -65,7 +65,9 @@ fn looks_like_bad_fence(line: &str) -> bool {
 /// Splits and parses `text` (already decoded, `\n` line ends). Problems go
 /// to `diags`; `None` when the front matter cannot be read at all.
 pub fn parse(path: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
-    let index = LineIndex::new(text);
+    // Lines are indexed only as far as the closing fence: the body is most
+    // of the file and nothing here points into it.
+    let index = LineIndex::new(&text[..head_extent(text)]);
     if text.trim().is_empty() {
         diags.push(
             Diagnostic::error(path, 1, 1, "文件是空的").hint(
@@ -92,7 +94,7 @@ pub fn parse(path: &str, text: &str, diags: &mut Diagnostics) -> Option<Document
         return None;
     }
     // Find the closing fence.
-    let total_lines = text.lines().count();
+    let total_lines = index.lines();
     let mut close_line = None;
     for line_no in 2..=total_lines {
         let line = index.line_text(text, line_no);
@@ -208,6 +210,19 @@ pub fn parse_block(
         e.last_line = next.saturating_sub(1).max(e.line);
     }
     Some(entries)
+}
+
+/// The byte offset just past the closing `---` line (the whole text when
+/// there is none).
+fn head_extent(text: &str) -> usize {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        offset += line.len();
+        if i > 0 && line.trim_end() == "---" {
+            return offset;
+        }
+    }
+    text.len()
 }
 
 fn line_start_offset(text: &str, line: usize) -> usize {

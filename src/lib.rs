@@ -152,25 +152,11 @@ pub fn write_site(
     diags: &mut Diagnostics,
 ) -> (usize, usize, load::Timings) {
     let mut stages = load::Timings::new();
-    let t = Instant::now();
     let renderer = render::Renderer::new(site, tera, serve_mode, current_year);
     let jobs = renderer.jobs();
-    // Pages first, then the artefacts: running the search index beside the
-    // renderers saved no time on 2 cores and held both in memory at once.
-    let errors: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let path = renderer.path(job);
-            match renderer.render(job) {
-                Ok(html) => sink.write(&path, &html).err().map(|e| write_error(&path, &e)),
-                Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
-            }
-        })
-        .collect();
-    let pages_time = t.elapsed();
-    // The search index goes straight to the sink as it is made; feeds and
-    // open data are small and made beside it.
-    let t = Instant::now();
+    // Pages, and beside them the artefacts (the search index goes straight
+    // to the sink as it is made; feeds and open data are small): each fills
+    // the other's serial stretches.
     let index_files = std::sync::atomic::AtomicUsize::new(0);
     let index_errors = std::sync::Mutex::new(Vec::new());
     let emit = |path: String, bytes: Vec<u8>| {
@@ -180,11 +166,43 @@ pub fn write_site(
         }
     };
     let never = std::sync::atomic::AtomicBool::new(false);
-    let (artefacts, _) = rayon::join(
-        || render::data_artefacts(site, &renderer, &jobs),
-        || search::write(site, &emit, &never),
+    let timed = |f: &(dyn Fn() + Sync)| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    };
+    let errors = std::sync::Mutex::new(Vec::new());
+    let artefacts = std::sync::Mutex::new(Vec::new());
+    let (pages_time, artefacts_time) = rayon::join(
+        || {
+            timed(&|| {
+                let e: Vec<Diagnostic> = jobs
+                    .par_iter()
+                    .filter_map(|job| {
+                        let path = renderer.path(job);
+                        match renderer.render(job) {
+                            Ok(html) => {
+                                sink.write(&path, &html).err().map(|e| write_error(&path, &e))
+                            }
+                            Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
+                        }
+                    })
+                    .collect();
+                *errors.lock().unwrap_or_else(|e| e.into_inner()) = e;
+            })
+        },
+        || {
+            timed(&|| {
+                let (a, _) = rayon::join(
+                    || render::data_artefacts(site, &renderer, &jobs),
+                    || search::write(site, &emit, &never),
+                );
+                *artefacts.lock().unwrap_or_else(|e| e.into_inner()) = a;
+            })
+        },
     );
-    let artefacts_time = t.elapsed();
+    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let artefacts = artefacts.into_inner().unwrap_or_else(|e| e.into_inner());
     // One template mistake breaks many pages: report it once.
     let mut seen = std::collections::HashSet::new();
     for e in errors {

@@ -68,7 +68,7 @@ pub fn load_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics)
             return None;
         }
     };
-    let text = decode_or_report("site.yaml", &bytes, diags)?;
+    let text = decode_or_report("site.yaml", &bytes[..], diags)?;
     let mut config = config::parse("site.yaml", &text, diags)?;
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
@@ -76,8 +76,12 @@ pub fn load_config(root: &Path, base_url: Option<&str>, diags: &mut Diagnostics)
     Some(config)
 }
 
-fn decode_or_report(rel: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
-    match text::decode(bytes) {
+fn decode_or_report(
+    rel: &str,
+    bytes: impl Into<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match text::decode_owned(bytes.into()) {
         Ok(d) => {
             if d.encoding == Encoding::Gb18030 {
                 diags.push(
@@ -569,7 +573,7 @@ fn read_case(
             return None;
         }
     };
-    let text = decode_or_report(&rel, &bytes, diags)?;
+    let text = decode_or_report(&rel, bytes, diags)?;
     if text.len() > LARGE_FILE {
         diags.push(
             Diagnostic::warning(&rel, 1, 1, format!("文件很大（{} KB）", text.len() / 1024))
@@ -584,21 +588,22 @@ fn read_case(
     } else {
         path.file_stem().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
     };
-    let v = Validator { rel: &rel, text: &text, index: LineIndex::new(&text), doc: &doc };
+    // Every entry is in the front matter: index no further than that.
+    let index = LineIndex::new(&text[..doc.body_offset.min(text.len())]);
+    let v = Validator { rel: &rel, text: &text, index, doc: &doc };
     let slug_at = doc.get("slug").map_or((1, 1), |e| {
         let raw = scalar_text(&e.value).unwrap_or_default();
         front_matter::locate(&text, &v.index, e, raw.trim())
     });
-    v.validate_case(config, today, &file_stem, bundle, &dir, diags).map(|(case, topic_names)| {
-        Draft {
-            case,
-            body_offset: doc.body_offset,
-            text: text.clone(),
-            dir,
-            bundle,
-            topic_names,
-            slug_at,
-        }
+    let valid = v.validate_case(config, today, &file_stem, bundle, &dir, diags);
+    valid.map(|(case, topic_names)| Draft {
+        case,
+        body_offset: doc.body_offset,
+        text,
+        dir,
+        bundle,
+        topic_names,
+        slug_at,
     })
 }
 
@@ -1417,7 +1422,7 @@ fn read_page(
 ) -> Option<(Page, bool, String, usize)> {
     let rel = rel_str(root, path);
     let bytes = std::fs::read(path).ok()?;
-    let text = decode_or_report(&rel, &bytes, diags)?;
+    let text = decode_or_report(&rel, &bytes[..], diags)?;
     let doc = front_matter::parse(&rel, &text, diags)?;
     let v = Validator { rel: &rel, text: &text, index: LineIndex::new(&text), doc: &doc };
     let errors_before = diags.counts().0;
@@ -1463,7 +1468,7 @@ fn read_intro(
     let path = root.join("content").join("_index.md");
     let Ok(bytes) = std::fs::read(&path) else { return Intro::default() };
     let rel = "content/_index.md";
-    let Some(text) = decode_or_report(rel, &bytes, diags) else { return Intro::default() };
+    let Some(text) = decode_or_report(rel, &bytes[..], diags) else { return Intro::default() };
     let Some(doc) = front_matter::parse(rel, &text, diags) else { return Intro::default() };
     let v = Validator { rel, text: &text, index: LineIndex::new(&text), doc: &doc };
     v.unknown_keys(&["title"], diags);

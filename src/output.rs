@@ -2,8 +2,10 @@
 //! swaps it in at the end, so a failed or killed build leaves the previous
 //! output as it was.
 
+use crate::hashing::FastSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Where rendered files go: a staging folder for `build`, memory for `serve`.
 pub trait Sink: Sync {
@@ -27,6 +29,8 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// Folders this build has created.
+    made: Mutex<FastSet<PathBuf>>,
 }
 
 const STAGING_MARK: &str = ".yishi-staging-";
@@ -54,7 +58,12 @@ impl Staging {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::create_dir(&dir)?;
-        Ok(Staging { dir, output: output.to_path_buf(), committed: false })
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            committed: false,
+            made: Mutex::new(FastSet::default()),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -64,19 +73,31 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         std::fs::write(path, bytes)
     }
 
     /// Copies a file to `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         std::fs::copy(source, path).map(|_| ())
+    }
+
+    /// Creates the folder of `path` unless this build already did: a large
+    /// site writes thousands of files into each folder, and asking the
+    /// file system every time was one system call a file.
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        let known = |dirs: &FastSet<PathBuf>| dirs.contains(parent);
+        if self.made.lock().map(|d| known(&d)).unwrap_or(false) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        if let Ok(mut dirs) = self.made.lock() {
+            dirs.insert(parent.to_path_buf());
+        }
+        Ok(())
     }
 
     fn path_of(&self, rel: &str) -> io::Result<PathBuf> {

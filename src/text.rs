@@ -60,6 +60,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     Ok(Decoded { text, encoding, had_cr })
 }
 
+/// [`decode`], reusing the buffer for the common case (UTF-8 without a
+/// BOM, NUL or CR) instead of copying every case file once more.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") || bytes.contains(&0) || bytes.contains(&b'\r') {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded { text, encoding: Encoding::Utf8, had_cr: false }),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 fn invalid_at(bytes: &[u8], valid_up_to: usize) -> DecodeError {
     let good = String::from_utf8_lossy(&bytes[..valid_up_to]);
     let line = good.matches('\n').count() + 1;
@@ -104,6 +116,11 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// How many lines the indexed text has (a final newline starts an empty one).
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
     /// Line and column of `offset` in `text` (the text this index was made from).
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
@@ -131,6 +148,17 @@ mod tests {
         assert_eq!(d.text, "a\nb\nc\n");
         assert_eq!(d.encoding, Encoding::Utf8Bom);
         assert!(d.had_cr);
+    }
+
+    #[test]
+    fn decode_owned_agrees_with_decode() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("标题：夫子庙街道");
+        let inputs: [&[u8]; 6] =
+            [b"plain\n", b"\xEF\xBB\xBFbom\n", b"a\r\nb", b"nul\0", &gbk, b"\xFF\xFE\xFD"];
+        for bytes in inputs {
+            let (a, b) = (decode(bytes), decode_owned(bytes.to_vec()));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{bytes:?}");
+        }
     }
 
     #[test]
