@@ -3,7 +3,7 @@
 //! The qrcode crate encodes; we draw. Its automatic mask choice scores all
 //! eight masks per code and dominated a 10,000-case build, so we apply one
 //! fixed mask (any mask is valid; scanners read all eight) and draw the dark
-//! modules as one SVG path of horizontal runs.
+//! modules as one SVG path of horizontal strokes.
 
 use qrcode::bits::Bits;
 use qrcode::canvas::{Canvas, MaskPattern};
@@ -37,19 +37,25 @@ fn push_number(out: &mut Vec<u8>, n: usize) {
 }
 
 /// An inline `<svg>` QR code of `url`, labelled for screen readers.
+///
+/// Each row's dark runs are strokes one module wide along the row's middle
+/// (`M x y.5 h run`, then `m gap 0 h run` for the next run of the row): half
+/// the bytes of filled rectangles, and a QR code is in every case page.
 pub fn svg(url: &str) -> String {
     let Some((dark, width)) = modules(url.as_bytes()) else { return String::new() };
     const QUIET: usize = 4;
     let size = width + 2 * QUIET;
-    let mut out: Vec<u8> = Vec::with_capacity(width * width * 2);
+    let mut out: Vec<u8> = Vec::with_capacity(width * width);
     out.extend_from_slice(
         format!(
-            "<svg class=\"qr\" role=\"img\" aria-label=\"本页网址的二维码\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+            "<svg class=\"qr\" role=\"img\" aria-label=\"本页网址的二维码\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"none\" stroke=\"#000\" d=\"",
             px = size * 4
         )
         .as_bytes(),
     );
     for (y, row) in dark.chunks_exact(width).enumerate() {
+        // Where the pen is on this row, once it has drawn a run.
+        let mut pen: Option<usize> = None;
         let mut x = 0;
         while x < width {
             if !row[x] {
@@ -60,16 +66,22 @@ pub fn svg(url: &str) -> String {
             while x < width && row[x] {
                 x += 1;
             }
-            let run = x - start;
-            out.push(b'M');
-            push_number(&mut out, start + QUIET);
-            out.push(b' ');
-            push_number(&mut out, y + QUIET);
-            out.push(b'h');
-            push_number(&mut out, run);
-            out.extend_from_slice(b"v1h-");
-            push_number(&mut out, run);
-            out.push(b'z');
+            match pen {
+                None => {
+                    out.push(b'M');
+                    push_number(&mut out, start + QUIET);
+                    out.push(b' ');
+                    push_number(&mut out, y + QUIET);
+                    out.extend_from_slice(b".5h");
+                }
+                Some(end) => {
+                    out.push(b'm');
+                    push_number(&mut out, start - end);
+                    out.extend_from_slice(b" 0h");
+                }
+            }
+            push_number(&mut out, x - start);
+            pen = Some(x);
         }
     }
     out.extend_from_slice(b"\"/></svg>");
@@ -84,7 +96,57 @@ mod tests {
         let s = super::svg("https://www.example.gov.cn/yshsl/cases/a/");
         assert!(s.starts_with("<svg class=\"qr\" role=\"img\""));
         assert!(s.ends_with("</svg>"));
-        assert!(s.contains("<path fill=\"#000\" d=\"M4 4h7v1h-7z"), "finder pattern row: {s}");
+        assert!(s.contains("stroke=\"#000\" d=\"M4 4.5h7m"), "finder pattern row: {s}");
+    }
+
+    /// The dark modules the path draws, read back from the SVG.
+    fn drawn(svg: &str, size: usize) -> Vec<bool> {
+        let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let mut cells = vec![false; size * size];
+        let (mut x, mut y) = (0usize, 0usize);
+        let mut tokens = d.split_inclusive(['M', 'm', 'h']).peekable();
+        let mut command = ' ';
+        let number = |s: &str| s.trim_end_matches(['M', 'm', 'h']).to_string();
+        while let Some(t) = tokens.next() {
+            let args = number(t);
+            match command {
+                'M' => {
+                    let (a, b) = args.split_once(' ').unwrap();
+                    x = a.parse().unwrap();
+                    y = b.strip_suffix(".5").unwrap().parse().unwrap();
+                }
+                'm' => {
+                    let (a, b) = args.split_once(' ').unwrap();
+                    assert_eq!(b, "0", "moves stay on the row");
+                    x += a.parse::<usize>().unwrap();
+                }
+                'h' => {
+                    let run: usize = args.parse().unwrap();
+                    for c in x..x + run {
+                        cells[y * size + c] = true;
+                    }
+                    x += run;
+                }
+                _ => assert!(args.is_empty()),
+            }
+            command = t.chars().last().unwrap();
+        }
+        cells
+    }
+
+    #[test]
+    fn the_path_draws_exactly_the_dark_modules() {
+        let url = "https://www.example.gov.cn/yshsl/cases/hong-wu-lu-yang-lao/";
+        let (dark, w) = super::modules(url.as_bytes()).unwrap();
+        let size = w + 8;
+        let cells = drawn(&super::svg(url), size);
+        for y in 0..size {
+            for x in 0..size {
+                let inside = (4..w + 4).contains(&x) && (4..w + 4).contains(&y);
+                let expected = inside && dark[(y - 4) * w + (x - 4)];
+                assert_eq!(cells[y * size + x], expected, "module ({x}, {y})");
+            }
+        }
     }
 
     #[test]
