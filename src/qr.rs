@@ -104,10 +104,9 @@ mod tests {
         let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
         let mut cells = vec![false; size * size];
         let (mut x, mut y) = (0usize, 0usize);
-        let mut tokens = d.split_inclusive(['M', 'm', 'h']).peekable();
         let mut command = ' ';
         let number = |s: &str| s.trim_end_matches(['M', 'm', 'h']).to_string();
-        while let Some(t) = tokens.next() {
+        for t in d.split_inclusive(['M', 'm', 'h']) {
             let args = number(t);
             match command {
                 'M' => {
