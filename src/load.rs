@@ -1384,6 +1384,13 @@ fn render_body(
                     format!("不安全的链接“{}”已删除", target.chars().take(40).collect::<String>()),
                 )
                 .hint("链接只能是网址、邮箱或站内文件"),
+                ProblemKind::LiteralStars => Diagnostic::warning(
+                    rel,
+                    line,
+                    col,
+                    "加粗没有生效，“**”会原样显示在网页上",
+                )
+                .hint("标点紧挨在结尾的 ** 里面、后面又接着文字时不算加粗：把标点移到 ** 外面，如 **特别说明**：本站……"),
                 ProblemKind::ImageWithoutAlt { target } => {
                     Diagnostic::warning(rel, line, col, format!("图片“{target}”没有说明文字（alt）"))
                         .hint("写作 ![图片内容的简短描述](文件名)，供读屏软件朗读")

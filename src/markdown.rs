@@ -38,9 +38,19 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
-    MissingLink { target: String, kind: LinkKind },
-    UnsafeLink { target: String },
-    ImageWithoutAlt { target: String },
+    MissingLink {
+        target: String,
+        kind: LinkKind,
+    },
+    UnsafeLink {
+        target: String,
+    },
+    ImageWithoutAlt {
+        target: String,
+    },
+    /// `**` shown as written: CommonMark does not close emphasis after
+    /// punctuation followed by a letter (`**说明：**本站`), a common slip.
+    LiteralStars,
 }
 
 /// Rendered Markdown.
@@ -85,6 +95,24 @@ pub fn render(
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Text(ref t) | Event::Code(ref t) => {
+                // Unmatched delimiters come out as one-star text events; an
+                // escaped star (`\*`) starts with its backslash.
+                let src = &body.as_bytes()[range.clone()];
+                if matches!(event, Event::Text(_))
+                    && src == b"*"
+                    && body.as_bytes().get(range.end) == Some(&b'*')
+                    && (range.start == 0 || body.as_bytes()[range.start - 1] != b'*')
+                {
+                    // Once a line: the opening and closing pair are one mistake.
+                    let same_line = problems.last().is_some_and(|p: &Problem| {
+                        matches!(p.kind, ProblemKind::LiteralStars)
+                            && !body[p.range.start..range.start].contains('\n')
+                    });
+                    if !same_line {
+                        let stars = range.start..range.end + 1;
+                        problems.push(Problem { range: stars, kind: ProblemKind::LiteralStars });
+                    }
+                }
                 plain.push_str(t);
                 if in_paragraph && heading.is_none() && lead.len() < 1200 {
                     lead.push_str(t);
@@ -493,5 +521,19 @@ mod tests {
     fn plain_text_has_no_markup() {
         let r = render("## 标题\n\n**加粗**文字 <b>x</b>", false, &no_links);
         assert_eq!(r.plain.trim(), "标题\n加粗文字 x");
+    }
+
+    #[test]
+    fn stars_left_as_written_are_reported_where_they_are() {
+        let body = "**特别说明：**本站内容。\n\n**有效的加粗**：好。\n\n转义的 \\*\\* 不算。\n";
+        let r = render(body, false, &|_, _| Resolved::Missing);
+        let stars: Vec<usize> = r
+            .problems
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::LiteralStars))
+            .map(|p| p.range.start)
+            .collect();
+        assert_eq!(stars, vec![0], "{:?}", r.problems);
+        assert!(r.html.contains("<strong>有效的加粗</strong>"), "{}", r.html);
     }
 }

@@ -1211,6 +1211,16 @@ fn strict_mode_turns_personal_data_warnings_into_errors() {
 }
 
 #[test]
+fn warns_where_bold_text_shows_its_stars() {
+    let (site, r) = build_broken("literal_stars");
+    r.assert_code(0);
+    r.expect_warning("content/cases/bad.md:8:1", &["加粗没有生效", "**特别说明**："]);
+    assert_eq!(r.stderr.matches("加粗没有生效").count(), 1, "{}", r.stderr);
+    let page = site.read("cases/bad/index.html");
+    assert!(page.contains("<strong>写对了的加粗</strong>"), "{page}");
+}
+
+#[test]
 fn warns_about_images_without_alt_text_and_strict_makes_it_an_error() {
     let (_, r) = build_broken("image_without_alt");
     r.assert_code(0);
