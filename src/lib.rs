@@ -166,18 +166,10 @@ pub fn write_site(
         }
     };
     let never = std::sync::atomic::AtomicBool::new(false);
-    let timed = |f: &(dyn Fn() + Sync)| {
-        let t = Instant::now();
-        f();
-        t.elapsed()
-    };
-    let errors = std::sync::Mutex::new(Vec::new());
-    let artefacts = std::sync::Mutex::new(Vec::new());
-    let (pages_time, artefacts_time) = rayon::join(
+    let ((errors, pages_time), ((artefacts, _), artefacts_time)) = rayon::join(
         || {
-            timed(&|| {
-                let e: Vec<Diagnostic> = jobs
-                    .par_iter()
+            timed(|| {
+                jobs.par_iter()
                     .filter_map(|job| {
                         let path = renderer.path(job);
                         match renderer.render(job) {
@@ -187,22 +179,18 @@ pub fn write_site(
                             Err(e) => Some(render::render_error(&e, root, &site.config, &path)),
                         }
                     })
-                    .collect();
-                *errors.lock().unwrap_or_else(|e| e.into_inner()) = e;
+                    .collect::<Vec<Diagnostic>>()
             })
         },
         || {
-            timed(&|| {
-                let (a, _) = rayon::join(
+            timed(|| {
+                rayon::join(
                     || render::data_artefacts(site, &renderer, &jobs),
                     || search::write(site, &emit, &never),
-                );
-                *artefacts.lock().unwrap_or_else(|e| e.into_inner()) = a;
+                )
             })
         },
     );
-    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    let artefacts = artefacts.into_inner().unwrap_or_else(|e| e.into_inner());
     // One template mistake breaks many pages: report it once.
     let mut seen = std::collections::HashSet::new();
     for e in errors {
@@ -262,6 +250,13 @@ pub fn write_site(
     }
     stages.push(("write", t.elapsed()));
     (jobs.len(), files, stages)
+}
+
+/// What `f` returns, and how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let r = f();
+    (r, t.elapsed())
 }
 
 fn write_error(path: &str, e: &std::io::Error) -> Diagnostic {

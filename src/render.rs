@@ -7,6 +7,7 @@
 use crate::config::Config;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::hashing::fingerprint;
 use crate::model::{Case, Site, routes};
 use crate::{qr, stats, theme};
 use rayon::prelude::*;
@@ -312,10 +313,6 @@ pub struct Renderer<'a> {
     street_communities: Vec<Vec<CommunityCount>>,
 }
 
-fn hash_of(value: impl std::hash::Hash) -> u64 {
-    crate::hashing::fingerprint(value)
-}
-
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a tera::Tera, serve_mode: bool, current_year: i16) -> Self {
         let root = site.root();
@@ -336,7 +333,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|&t| (site.topics[t].name.as_str(), site.topics[t].slug.as_str()))
                     .collect();
-                hash_of((
+                fingerprint((
                     (&c.title, &c.slug, c.date, c.street, &c.community, &c.committees),
                     topics,
                     (c.typical, &c.outcome, c.closed(), c.followups.len(), &c.summary),
@@ -390,7 +387,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let pages: Vec<_> = s.pages.iter().map(|p| (&p.slug, p.updated)).collect();
-        hash_of((
+        fingerprint((
             &self.item_hashes,
             facts,
             pages,
@@ -401,7 +398,7 @@ impl<'a> Renderer<'a> {
     /// A hash of everything the search index holds: facts (given as the
     /// data fingerprint) and text versions.
     pub fn search_fingerprint(&self, data_fingerprint: u64) -> u64 {
-        hash_of((&self.item_hashes, &self.site.versions, data_fingerprint))
+        fingerprint((&self.item_hashes, &self.site.versions, data_fingerprint))
     }
 
     /// A hash of everything `job`'s page shows, apart from the templates and
@@ -426,7 +423,7 @@ impl<'a> Renderer<'a> {
                     .map(|j| j.and_then(|j| s.cases.get(j)).map(|n| (&n.title, &n.slug)));
                 let followups: Vec<(jiff::civil::Date, &str)> =
                     c.followups.iter().map(|f| (f.date, f.text.as_str())).collect();
-                hash_of((
+                fingerprint((
                     ("case", self.item_hashes[*i], s.versions.get(*i)),
                     neighbours,
                     (&c.participants, &c.location, &c.cover, &c.cover_alt, c.updated, followups),
@@ -448,7 +445,7 @@ impl<'a> Renderer<'a> {
                 };
                 let dates: Vec<jiff::civil::Date> =
                     all.iter().take(1).map(|&i| s.cases[i].date).collect();
-                hash_of((
+                fingerprint((
                     "list",
                     format!("{kind:?}"),
                     page,
@@ -460,7 +457,7 @@ impl<'a> Renderer<'a> {
                     latest,
                 ))
             }
-            Job::Home => hash_of((
+            Job::Home => fingerprint((
                 "home",
                 term_counts(),
                 items(&s.typical.iter().take(6).copied().collect::<Vec<_>>()),
@@ -468,11 +465,11 @@ impl<'a> Renderer<'a> {
                 (&s.intro.title, &s.intro.html, s.cases.len(), latest),
             )),
             Job::Terms(_) | Job::Search | Job::NotFound => {
-                hash_of((format!("{job:?}"), term_counts(), latest))
+                fingerprint((format!("{job:?}"), term_counts(), latest))
             }
             Job::Page(i) => {
                 let p = &s.pages[*i];
-                hash_of(("page", &p.title, &p.slug, p.updated, &p.content_html, latest))
+                fingerprint(("page", &p.title, &p.slug, p.updated, &p.content_html, latest))
             }
             Job::Stats => {
                 let facts: Vec<_> = s
@@ -491,7 +488,7 @@ impl<'a> Renderer<'a> {
                         )
                     })
                     .collect();
-                hash_of(("stats", facts, term_counts(), self.current_year))
+                fingerprint(("stats", facts, term_counts(), self.current_year))
             }
         }
     }

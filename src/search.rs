@@ -102,10 +102,10 @@
 //! crosses its word boundaries is missed, and its exact-phrase behaviour
 //! depends on that segmentation.
 
+use crate::hashing::FastMap;
 use crate::model::{Case, Site, routes};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Average size aimed at for one postings shard, in bytes.
@@ -349,95 +349,6 @@ pub fn case_text<'a>(site: &Site, case: &'a Case) -> CaseText<'a> {
 /// Postings lists keyed by a packed bigram (`c1 << 32 | c2`) or a character.
 type Postings<K> = Vec<(K, Vec<u32>)>;
 
-/// Interns keys to dense slots: open addressing with linear probing and a
-/// multiplicative hash. A site has a few thousand distinct bigrams, so the
-/// whole table stays in cache; this lookup runs once per character.
-struct SlotTable {
-    keys: Vec<u64>,
-    slots: Vec<u32>,
-    len: usize,
-    shift: u32,
-}
-
-impl SlotTable {
-    const EMPTY: u64 = u64::MAX;
-
-    fn new() -> Self {
-        SlotTable { keys: vec![Self::EMPTY; 1024], slots: vec![0; 1024], len: 0, shift: 64 - 10 }
-    }
-
-    /// The slot of `key`, or `fresh` (which the caller then owns) if new.
-    fn get_or_insert(&mut self, key: u64, fresh: u32) -> u32 {
-        let mask = self.keys.len() - 1;
-        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
-        loop {
-            let k = self.keys[i];
-            if k == key {
-                return self.slots[i];
-            }
-            if k == Self::EMPTY {
-                break;
-            }
-            i = (i + 1) & mask;
-        }
-        self.keys[i] = key;
-        self.slots[i] = fresh;
-        self.len += 1;
-        if self.len * 2 > self.keys.len() {
-            self.grow();
-        }
-        fresh
-    }
-
-    fn grow(&mut self) {
-        let size = self.keys.len() * 2;
-        let old_keys = std::mem::replace(&mut self.keys, vec![Self::EMPTY; size]);
-        let old_slots = std::mem::replace(&mut self.slots, vec![0; size]);
-        self.shift -= 1;
-        self.len = 0;
-        for (k, s) in old_keys.into_iter().zip(old_slots) {
-            if k != Self::EMPTY {
-                self.get_or_insert(k, s);
-            }
-        }
-    }
-
-    fn entries(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.keys.iter().zip(&self.slots).filter(|(k, _)| **k != Self::EMPTY).map(|(k, s)| (*k, *s))
-    }
-}
-
-/// Slots of single characters: a direct table for the Basic Multilingual
-/// Plane (where all but rare characters are), the hash table beyond it.
-struct CharSlots {
-    bmp: Vec<u32>,
-    other: SlotTable,
-}
-
-impl CharSlots {
-    const NONE: u32 = u32::MAX;
-
-    fn new() -> Self {
-        CharSlots { bmp: vec![Self::NONE; 0x10000], other: SlotTable::new() }
-    }
-
-    fn get_or_insert(&mut self, c: char, fresh: u32) -> u32 {
-        match self.bmp.get_mut(c as usize) {
-            Some(slot) if *slot == Self::NONE => {
-                *slot = fresh;
-                fresh
-            }
-            Some(slot) => *slot,
-            None => self.other.get_or_insert(u64::from(c as u32), fresh),
-        }
-    }
-
-    fn entries(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        let bmp = self.bmp.iter().enumerate().filter(|(_, s)| **s != Self::NONE);
-        bmp.map(|(c, s)| (c as u64, *s)).chain(self.other.entries())
-    }
-}
-
 /// Postings of one run of documents, keyed by slot. Keys seen in the
 /// current document are marked in a bitmap and added when it ends: no
 /// data-dependent branch per character (they were most of the index time).
@@ -461,6 +372,17 @@ impl Lists {
         self.seen[slot / 64] |= 1 << (slot % 64);
     }
 
+    /// The lists by key, at their exact sizes (they are most of the index's
+    /// memory).
+    fn by_key<K>(mut self, slots: FastMap<K, u32>) -> Postings<K> {
+        let mut take = |s: u32| {
+            let mut ids = std::mem::take(&mut self.ids[s as usize]);
+            ids.shrink_to_fit();
+            ids
+        };
+        slots.into_iter().map(|(k, s)| (k, take(s))).collect()
+    }
+
     /// Adds `id` to every list marked since the last call, in slot order.
     fn end_document(&mut self, id: u32) {
         for (w, word) in self.seen.iter_mut().enumerate() {
@@ -480,8 +402,10 @@ fn postings_of<'a>(
     docs: impl Iterator<Item = [&'a str; 4]>,
     first: u32,
 ) -> (Postings<u64>, Postings<u32>) {
-    let mut bi_slots = SlotTable::new();
-    let mut uni_slots = CharSlots::new();
+    // Keys interned to dense slots (a few thousand bigrams: the tables
+    // stay in cache; this lookup runs twice per character).
+    let mut bi_slots: FastMap<u64, u32> = FastMap::default();
+    let mut uni_slots: FastMap<u32, u32> = FastMap::default();
     let (mut bi, mut uni) = (Lists::default(), Lists::default());
     for (i, fields) in docs.enumerate() {
         let id = first + i as u32;
@@ -492,10 +416,12 @@ fn postings_of<'a>(
                     prev = None;
                     continue;
                 }
-                uni.mark(uni_slots.get_or_insert(c, uni.ids.len() as u32));
+                let fresh = uni.ids.len() as u32;
+                uni.mark(*uni_slots.entry(c as u32).or_insert(fresh));
                 if let Some(p) = prev {
                     let key = (u64::from(p as u32) << 32) | u64::from(c as u32);
-                    bi.mark(bi_slots.get_or_insert(key, bi.ids.len() as u32));
+                    let fresh = bi.ids.len() as u32;
+                    bi.mark(*bi_slots.entry(key).or_insert(fresh));
                 }
                 prev = Some(c);
             }
@@ -503,20 +429,7 @@ fn postings_of<'a>(
         bi.end_document(id);
         uni.end_document(id);
     }
-    // Exact sizes: these lists are most of the index's memory.
-    let collect = |entries: &mut dyn Iterator<Item = (u64, u32)>, lists: &mut Lists| {
-        entries
-            .map(|(k, s)| {
-                let mut ids = std::mem::take(&mut lists.ids[s as usize]);
-                ids.shrink_to_fit();
-                (k, ids)
-            })
-            .collect::<Vec<(u64, Vec<u32>)>>()
-    };
-    let bi = collect(&mut bi_slots.entries(), &mut bi);
-    let uni = collect(&mut uni_slots.entries(), &mut uni);
-    let uni = uni.into_iter().map(|(k, v)| (k as u32, v)).collect();
-    (bi, uni)
+    (bi.by_key(bi_slots), uni.by_key(uni_slots))
 }
 
 /// The postings of consecutive runs of documents, joined by key without
@@ -526,7 +439,7 @@ fn postings_of<'a>(
 fn join_runs<K: Ord + Copy + Eq + std::hash::Hash + Send>(
     runs: Vec<Postings<K>>,
 ) -> Vec<(K, Vec<Vec<u32>>)> {
-    let mut by_key: HashMap<K, Vec<Vec<u32>>, foldhash::fast::FixedState> = HashMap::default();
+    let mut by_key: FastMap<K, Vec<Vec<u32>>> = FastMap::default();
     for run in runs {
         for (k, ids) in run {
             by_key.entry(k).or_default().push(ids);
@@ -535,18 +448,6 @@ fn join_runs<K: Ord + Copy + Eq + std::hash::Hash + Send>(
     let mut v: Vec<(K, Vec<Vec<u32>>)> = by_key.into_iter().collect();
     v.par_sort_unstable_by_key(|(k, _)| *k);
     v
-}
-
-/// FNV-1a 64 over byte slices, each followed by a 0 byte.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in part.iter().chain([0u8].iter()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
 }
 
 /// FNV-1a's step over 8-byte little-endian words, then each part's length:
@@ -742,7 +643,9 @@ pub fn write(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync), stop: &Atomic
     for t in &site.topics {
         vocabulary.extend([t.name.as_bytes(), t.slug.as_bytes()]);
     }
-    let h = per_doc.iter().fold(fnv1a(&vocabulary), |h, d| (h ^ d).wrapping_mul(0x0100_0000_01b3));
+    let h = per_doc
+        .iter()
+        .fold(fnv1a_words(&vocabulary), |h, d| (h ^ d).wrapping_mul(0x0100_0000_01b3));
     let v = format!("{:012x}", h >> 16);
     let under_v = |p: String| format!("search/{v}/{p}");
 

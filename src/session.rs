@@ -9,7 +9,7 @@
 //! the served files after edits with a fresh `build`.
 
 use crate::diagnostics::Diagnostics;
-use crate::hashing::{FastMap, FastSet};
+use crate::hashing::{FastMap, FastSet, fingerprint};
 use crate::load::{self, LoadCache};
 use crate::output::Sink;
 use crate::render::{self, Renderer, StaticSource};
@@ -94,10 +94,6 @@ pub struct Session {
     copies: FastMap<PathBuf, CopiedFile>,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
-    crate::hashing::fingerprint(value)
-}
-
 /// Hash of every file below `dirs` (path, size, time): templates and static.
 fn tree_stamp(dirs: &[PathBuf]) -> u64 {
     let mut h = crate::hashing::hasher();
@@ -171,10 +167,7 @@ impl Session {
             .cloned()
             .collect();
         for (path, bytes) in files {
-            if served.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
-                served.insert(path.clone(), Arc::from(bytes));
-                changed.push(path);
-            }
+            put(&mut served, &mut changed, path, bytes);
         }
         for p in stale {
             served.remove(&p);
@@ -239,7 +232,7 @@ impl Session {
         // Templates: re-parsed only when a template file changed.
         let theme_dir = root.join("themes").join(&site.config.theme);
         let template_dirs = [theme_dir.join("templates"), root.join("templates")];
-        let template_stamp = hash_of((tree_stamp(&template_dirs), &site.config.theme));
+        let template_stamp = fingerprint((tree_stamp(&template_dirs), &site.config.theme));
         if self.templates.as_ref().is_none_or(|(h, _)| *h != template_stamp) {
             match render::load_templates(&root, &site.config, &mut diagnostics) {
                 Some(t) => self.templates = Some((template_stamp, t)),
@@ -253,7 +246,7 @@ impl Session {
         let Some((_, tera)) = &self.templates else { unreachable!("templates were just loaded") };
         let site_yaml = std::fs::read(root.join("site.yaml")).unwrap_or_default();
         let current_year = self.opts.today.unwrap_or_else(crate::dates::today).year();
-        let global = hash_of((
+        let global = fingerprint((
             template_stamp,
             &site_yaml,
             &self.opts.base_url,
@@ -265,7 +258,7 @@ impl Session {
         let jobs = renderer.jobs();
         let planned: Vec<(String, u64)> = jobs
             .par_iter()
-            .map(|j| (renderer.path(j), hash_of((global, renderer.fingerprint(j)))))
+            .map(|j| (renderer.path(j), fingerprint((global, renderer.fingerprint(j)))))
             .collect();
         let to_render: Vec<usize> = (0..jobs.len())
             .filter(|&i| self.fingerprints.get(&planned[i].0) != Some(&planned[i].1))
@@ -302,8 +295,8 @@ impl Session {
         // Feeds and open data when what they show changed; the search index
         // later; static files and case assets from the copy cache.
         let data_raw = renderer.data_fingerprint();
-        let data_fp = hash_of((global, data_raw));
-        let search_fp = hash_of((global, renderer.search_fingerprint(data_raw)));
+        let data_fp = fingerprint((global, data_raw));
+        let search_fp = fingerprint((global, renderer.search_fingerprint(data_raw)));
         let extra = Collect::default();
         let data_changed = self.data_fingerprint != Some(data_fp);
         if data_changed {
@@ -329,22 +322,13 @@ impl Session {
         for (i, html) in rendered {
             let (path, fp) = &planned[i];
             self.fingerprints.insert(path.clone(), *fp);
-            if served.get(path).map(|b| &b[..]) != Some(&html[..]) {
-                served.insert(path.clone(), Arc::from(html));
-                changed.push(path.clone());
-            }
+            put(&mut served, &mut changed, path.clone(), html);
         }
         for (path, bytes) in extra {
-            if served.get(&path).map(|b| &b[..]) != Some(&bytes[..]) {
-                served.insert(path.clone(), Arc::from(bytes));
-                changed.push(path);
-            }
+            put(&mut served, &mut changed, path, bytes);
         }
         for (path, bytes) in copies {
-            if served.get(&path) != Some(&bytes) {
-                served.insert(path.clone(), bytes);
-                changed.push(path);
-            }
+            put(&mut served, &mut changed, path, bytes);
         }
         // What this rebuild did not produce is gone, except the artefacts
         // that were kept because their inputs did not change.
@@ -370,6 +354,20 @@ impl Session {
         stages.push(("artefacts", t.elapsed()));
         self.site = Some(site);
         Rebuild { report: Some(Report { files, stages, ..report }), diagnostics, changed }
+    }
+}
+
+/// Serves `bytes` at `path` and notes the path as changed, unless the same
+/// bytes are already served there.
+fn put<B: AsRef<[u8]> + Into<Arc<[u8]>>>(
+    served: &mut FastMap<String, Arc<[u8]>>,
+    changed: &mut Vec<String>,
+    path: String,
+    bytes: B,
+) {
+    if served.get(&path).map(|b| &b[..]) != Some(bytes.as_ref()) {
+        served.insert(path.clone(), bytes.into());
+        changed.push(path);
     }
 }
 

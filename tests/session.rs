@@ -76,6 +76,17 @@ fn assert_same(step: &str, session: &Session, root: &Path) {
     }
 }
 
+/// A copy of the basic fixture site and a session that has built it once
+/// (the folder lives as long as the returned guard).
+fn basic_session() -> (tempfile::TempDir, PathBuf, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(Path::new("tests/fixtures/build/basic"), &root);
+    let mut session = Session::new(options(&root));
+    rebuild(&mut session, &[]);
+    (dir, root, session)
+}
+
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(path).unwrap();
     std::fs::write(path, f(text)).unwrap();
@@ -83,11 +94,7 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
 
 #[test]
 fn served_files_match_a_fresh_build_after_every_edit() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(Path::new("tests/fixtures/build/basic"), &root);
-    let mut session = Session::new(options(&root));
-    rebuild(&mut session, &[]);
+    let (_dir, root, mut session) = basic_session();
     assert_same("first build", &session, &root);
 
     let cases = root.join("content/cases");
@@ -159,11 +166,7 @@ fn served_files_match_a_fresh_build_after_every_edit() {
 
 #[test]
 fn failed_rebuild_keeps_serving_the_last_good_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(Path::new("tests/fixtures/build/basic"), &root);
-    let mut session = Session::new(options(&root));
-    rebuild(&mut session, &[]);
+    let (_dir, root, mut session) = basic_session();
     let before = served(&session);
     let joint = root.join("content/cases/2022/joint.md");
     edit(&joint, |t| t.replacen("title: ", "title：", 1));
@@ -178,11 +181,7 @@ fn failed_rebuild_keeps_serving_the_last_good_files() {
 
 #[test]
 fn a_search_rebuild_stopped_by_a_new_save_stays_pending() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(Path::new("tests/fixtures/build/basic"), &root);
-    let mut session = Session::new(options(&root));
-    rebuild(&mut session, &[]);
+    let (_dir, root, mut session) = basic_session();
     let meta_before = session.output.get("search/meta.json").unwrap();
 
     let joint = root.join("content/cases/2022/joint.md");
